@@ -1,0 +1,86 @@
+namespace IronLb.Core.Contracts;
+
+/// <summary>What an event on any topic carries: the version of the state document it announces.</summary>
+/// <param name="Version">The document's version; a consumer that already applied it or a newer one does nothing.</param>
+public sealed record StateChanged(long Version);
+
+/// <summary>Every Service's announcement intent, as ipam last wrote it.</summary>
+/// <param name="Version">Grows by one with every change.</param>
+/// <param name="Intents">One per Service that has addresses, sorted by namespace then name.</param>
+public sealed record IntentSet(long Version, IReadOnlyList<AnnouncementIntent> Intents)
+{
+    public static IntentSet Empty { get; } = new(0, []);
+}
+
+/// <summary>How one Service's addresses should be announced: the resolved result of ipam's work.</summary>
+/// <param name="Namespace">The Service's namespace.</param>
+/// <param name="Name">The Service's name.</param>
+/// <param name="Addresses">Its load-balancer addresses, in text form.</param>
+/// <param name="Pool">The IPAddressPool they came from.</param>
+/// <param name="Layer2">The L2Advertisements that apply, resolved.</param>
+/// <param name="Bgp">The BGPAdvertisements that apply, resolved.</param>
+/// <param name="ExternalTrafficPolicy">"Cluster" or "Local".</param>
+/// <param name="NodesWithReadyEndpoints">Nodes with at least one ready endpoint of the Service, sorted.</param>
+public sealed record AnnouncementIntent(
+    string Namespace,
+    string Name,
+    IReadOnlyList<string> Addresses,
+    string Pool,
+    IReadOnlyList<Layer2Announcement> Layer2,
+    IReadOnlyList<BgpAnnouncement> Bgp,
+    string ExternalTrafficPolicy,
+    IReadOnlyList<string> NodesWithReadyEndpoints);
+
+/// <summary>One L2Advertisement applied to one Service.</summary>
+/// <param name="Advertisement">The L2Advertisement's name.</param>
+/// <param name="Nodes">The nodes its nodeSelectors allow (before traffic policy), sorted.</param>
+/// <param name="Interfaces">The interfaces it names; empty means any suitable interface.</param>
+public sealed record Layer2Announcement(string Advertisement, IReadOnlyList<string> Nodes, IReadOnlyList<string> Interfaces);
+
+/// <summary>One BGPAdvertisement applied to one Service.</summary>
+/// <param name="Advertisement">The BGPAdvertisement's name.</param>
+/// <param name="Nodes">The nodes its nodeSelectors allow (before traffic policy), sorted.</param>
+/// <param name="AggregationLength">IPv4 prefix length to announce.</param>
+/// <param name="AggregationLengthV6">IPv6 prefix length to announce.</param>
+/// <param name="LocalPref">LOCAL_PREF for iBGP peers, or null.</param>
+/// <param name="Communities">RFC 1997 communities as "ASN:VALUE", aliases resolved.</param>
+/// <param name="LargeCommunities">RFC 8092 large communities as "A:B:C".</param>
+/// <param name="Peers">BGPPeer names to announce to; empty means every peer.</param>
+public sealed record BgpAnnouncement(
+    string Advertisement,
+    IReadOnlyList<string> Nodes,
+    int AggregationLength,
+    int AggregationLengthV6,
+    uint? LocalPref,
+    IReadOnlyList<string> Communities,
+    IReadOnlyList<string> LargeCommunities,
+    IReadOnlyList<string> Peers);
+
+/// <summary>The owner node of every Layer 2 address, as election last wrote it.</summary>
+/// <param name="Version">Grows by one with every change.</param>
+/// <param name="Owners">One per announced address, sorted by address.</param>
+public sealed record OwnerSet(long Version, IReadOnlyList<AddressOwner> Owners)
+{
+    public static OwnerSet Empty { get; } = new(0, []);
+}
+
+/// <summary>Which node answers ARP/NDP for one address, and since which epoch.</summary>
+/// <param name="Address">The address, in text form.</param>
+/// <param name="Node">The owner node.</param>
+/// <param name="Epoch">Grows every time the owner changes; a layer2 agent ignores an older one than it applied.</param>
+/// <param name="Interfaces">The interfaces the owner may answer on; empty means any suitable.</param>
+/// <param name="Services">The Services ("namespace/name") the address serves.</param>
+public sealed record AddressOwner(string Address, string Node, long Epoch, IReadOnlyList<string> Interfaces, IReadOnlyList<string> Services);
+
+/// <summary>A node agent's liveness record.</summary>
+/// <param name="Node">The node's name.</param>
+/// <param name="Agent">"bgp" or "layer2".</param>
+/// <param name="At">When it was written.</param>
+/// <param name="ValidFor">How long it counts as alive without a newer one.</param>
+public sealed record NodeHeartbeat(string Node, string Agent, DateTimeOffset At, TimeSpan ValidFor);
+
+/// <summary>A lease held by one replica of a service, renewed with ETag compare-and-swap.</summary>
+/// <param name="Holder">The replica holding it.</param>
+/// <param name="RenewedAt">When it was last renewed.</param>
+/// <param name="Duration">How long it holds without renewal.</param>
+public sealed record LeaseRecord(string Holder, DateTimeOffset RenewedAt, TimeSpan Duration);

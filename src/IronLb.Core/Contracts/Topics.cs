@@ -1,0 +1,36 @@
+namespace IronLb.Core.Contracts;
+
+/// <summary>The pub/sub topics the services talk over. Every event is a doorbell: read the state it names.</summary>
+public static class Topics
+{
+    /// <summary>A new validated configuration is in <see cref="StateKeys.Config"/>.</summary>
+    public const string ConfigChanged = "config-changed";
+
+    /// <summary>The announcement intents in <see cref="StateKeys.Intents"/> changed.</summary>
+    public const string IntentsChanged = "intents-changed";
+
+    /// <summary>The Layer 2 owners in <see cref="StateKeys.Owners"/> changed.</summary>
+    public const string OwnersChanged = "owners-changed";
+
+    /// <summary>The dead-letter topic of <paramref name="topic"/>.</summary>
+    public static string DeadLetter(string topic) => topic + "-dlq";
+}
+
+/// <summary>The keys of the shared state store.</summary>
+public static class StateKeys
+{
+    /// <summary>The current validated configuration, with its version.</summary>
+    public const string Config = "config";
+
+    /// <summary>Every Service's announcement intent (<see cref="IntentSet"/>).</summary>
+    public const string Intents = "intents";
+
+    /// <summary>The owner node of every Layer 2 address (<see cref="OwnerSet"/>).</summary>
+    public const string Owners = "owners";
+
+    /// <summary>The election lease: which election replica is active (<see cref="LeaseRecord"/>).</summary>
+    public const string ElectionLease = "election/lease";
+
+    /// <summary>One node agent's liveness record (<see cref="NodeHeartbeat"/>).</summary>
+    public static string Heartbeat(string node) => "heartbeat/" + node;
+}
