@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace IronLb.Core.Configuration;
+
+/// <summary>Everything read from a manifests folder or the cluster: MetalLB's objects plus the Services, Nodes, EndpointSlices and Secrets they act on.</summary>
+/// <remarks>
+/// Every list compares by content, so two configurations are equal exactly when they hold the same
+/// objects in the same order; <see cref="ToCanonicalJson"/> gives the same bytes for equal configurations.
+/// </remarks>
+public sealed record ClusterConfiguration
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        WriteIndented = false,
+    };
+
+    public static ClusterConfiguration Empty { get; } = new();
+
+    public ValueList<IpAddressPool> IpAddressPools { get; init; } = [];
+
+    public ValueList<L2Advertisement> L2Advertisements { get; init; } = [];
+
+    public ValueList<BgpAdvertisement> BgpAdvertisements { get; init; } = [];
+
+    public ValueList<BgpPeer> BgpPeers { get; init; } = [];
+
+    public ValueList<BfdProfile> BfdProfiles { get; init; } = [];
+
+    public ValueList<Community> Communities { get; init; } = [];
+
+    public ValueList<Service> Services { get; init; } = [];
+
+    public ValueList<Node> Nodes { get; init; } = [];
+
+    public ValueList<EndpointSlice> EndpointSlices { get; init; } = [];
+
+    public ValueList<Secret> Secrets { get; init; } = [];
+
+    /// <summary>Every object, in the order of the lists above.</summary>
+    [JsonIgnore]
+    public IEnumerable<ManifestObject> AllObjects =>
+        IpAddressPools.Cast<ManifestObject>().Concat(L2Advertisements).Concat(BgpAdvertisements).Concat(BgpPeers)
+            .Concat(BfdProfiles).Concat(Communities).Concat(Services).Concat(Nodes).Concat(EndpointSlices).Concat(Secrets);
+
+    /// <summary>True when both hold the same objects in the same order; the same as <c>Equals</c>, named for readers who expect reference semantics.</summary>
+    public bool ContentEquals(ClusterConfiguration? other) => Equals(other);
+
+    /// <summary>Deterministic UTF-8 JSON: fixed property order, map keys sorted, lists in load order.</summary>
+    public byte[] ToCanonicalJson() => JsonSerializer.SerializeToUtf8Bytes(this, JsonOptions);
+
+    /// <summary>Reads what <see cref="ToCanonicalJson"/> wrote.</summary>
+    public static ClusterConfiguration FromJson(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize<ClusterConfiguration>(json, JsonOptions) ?? throw new JsonException("configuration JSON was null");
+}

@@ -1,0 +1,34 @@
+namespace IronLb.Core.Configuration;
+
+/// <summary>discovery.k8s.io/v1 EndpointSlice: which nodes host ready endpoints of a Service.</summary>
+public sealed record EndpointSlice : ManifestObject
+{
+    public const string KindName = "EndpointSlice";
+
+    /// <summary>The label naming the Service a slice belongs to.</summary>
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    public override string Kind => KindName;
+
+    /// <summary>IPv4, IPv6 or FQDN; "" when not set.</summary>
+    public string AddressType { get; init; } = "";
+
+    public ValueList<Endpoint> Endpoints { get; init; } = [];
+
+    /// <summary>The owning Service's name from the kubernetes.io/service-name label, or null.</summary>
+    public string? ServiceName => Metadata.Labels.TryGetValue(ServiceNameLabel, out var name) ? name : null;
+}
+
+/// <summary>One endpoint of an EndpointSlice.</summary>
+public sealed record Endpoint
+{
+    public ValueList<string> Addresses { get; init; } = [];
+
+    /// <summary>conditions.ready; null when unknown, which Kubernetes says to treat as ready.</summary>
+    public bool? Ready { get; init; }
+
+    public string? NodeName { get; init; }
+
+    /// <summary>Ready unless the slice says otherwise.</summary>
+    public bool IsReady => Ready ?? true;
+}
