@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace IronLb.Dapr;
+
+/// <summary>Rejects calls into the app that lack the sidecar's APP_API_TOKEN, except health probes.</summary>
+/// <remarks>The kubelet probes health endpoints directly, without the token, so those stay open.</remarks>
+internal sealed class AppApiTokenMiddleware(RequestDelegate next, string token)
+{
+    internal const string HeaderName = "dapr-api-token";
+    private static readonly PathString[] OpenPaths = ["/healthz", "/readyz", "/livez"];
+    private readonly byte[] _expected = Encoding.UTF8.GetBytes(token);
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (OpenPaths.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)) || Presented(context))
+        {
+            return next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
+    }
+
+    private bool Presented(HttpContext context)
+    {
+        var values = context.Request.Headers[HeaderName];
+        if (values.Count != 1 || values[0] is not { } presented)
+        {
+            return false;
+        }
+
+        // Constant-time comparison so the token cannot be guessed byte by byte from response timing.
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _expected);
+    }
+}
