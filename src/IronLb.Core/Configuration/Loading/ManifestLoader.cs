@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace IronLb.Core.Configuration;
+
+/// <summary>Reads MetalLB configuration and cluster objects from YAML or JSON manifests, unchanged from what kubectl would apply.</summary>
+/// <remarks>
+/// Kinds IronLB does not use (Deployments, ConfigMaps...) are skipped silently; malformed documents,
+/// wrongly typed fields and unsupported versions of kinds it does use are errors. Loading never stops
+/// at the first problem: every readable object is kept and every problem reported.
+/// </remarks>
+public static class ManifestLoader
+{
+    private const string ListKind = "List";
+
+    // Deep enough for any sensible manifests tree, shallow enough that a symlink loop or runaway tree ends.
+    private const int MaxDirectoryDepth = 32;
+
+    private static readonly Dictionary<string, KindReader> Readers = new(StringComparer.Ordinal)
+    {
+        [IpAddressPool.KindName] = new([ApiVersions.MetalLbV1Beta1], true, MetalLbObjectReader.ReadIpAddressPool),
+        [L2Advertisement.KindName] = new([ApiVersions.MetalLbV1Beta1], true, MetalLbObjectReader.ReadL2Advertisement),
+        [BgpAdvertisement.KindName] = new([ApiVersions.MetalLbV1Beta1], true, MetalLbObjectReader.ReadBgpAdvertisement),
+        [BgpPeer.KindName] = new([ApiVersions.MetalLbV1Beta1, ApiVersions.MetalLbV1Beta2], true, MetalLbObjectReader.ReadBgpPeer),
+        [BfdProfile.KindName] = new([ApiVersions.MetalLbV1Beta1], true, MetalLbObjectReader.ReadBfdProfile),
+        [Community.KindName] = new([ApiVersions.MetalLbV1Beta1], true, MetalLbObjectReader.ReadCommunity),
+        [Service.KindName] = new([ApiVersions.CoreV1], true, ClusterObjectReader.ReadService),
+        [Node.KindName] = new([ApiVersions.CoreV1], false, ClusterObjectReader.ReadNode),
+        [EndpointSlice.KindName] = new([ApiVersions.DiscoveryV1], true, ClusterObjectReader.ReadEndpointSlice),
+        [Secret.KindName] = new([ApiVersions.CoreV1], true, ClusterObjectReader.ReadSecret),
+    };
+
+    /// <summary>Loads every *.yaml, *.yml and *.json file under the directory, recursively, in ordinal order of their relative paths; hidden files and folders are skipped.</summary>
+    /// <remarks>Errors name files relative to <paramref name="path"/>, with '/' separators.</remarks>
+    public static ManifestLoadResult LoadDirectory(string path)
+    {
+        var root = Path.GetFullPath(path);
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            MaxRecursionDepth = MaxDirectoryDepth,
+            IgnoreInaccessible = true,
+            // On Unix a leading dot makes a file or folder Hidden; reparse points are skipped so links cannot loop.
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
+        };
+        var files = Directory.EnumerateFiles(root, "*", options)
+            .Select(file => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(relative => IsManifestFile(relative) && !relative.Split('/').Any(part => part.StartsWith('.')))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        var collector = new ConfigurationCollector();
+        foreach (var relative in files)
+        {
+            ReadFileInto(Path.Combine(root, relative), relative, collector);
+        }
+
+        return collector.Build();
+    }
+
+    /// <summary>Loads one file; errors name it as given.</summary>
+    public static ManifestLoadResult LoadFile(string path)
+    {
+        var collector = new ConfigurationCollector();
+        ReadFileInto(path, path, collector);
+        return collector.Build();
+    }
+
+    /// <summary>Parses manifest text; the file name picks the format (".json" is JSON, anything else YAML) and labels errors.</summary>
+    public static ManifestLoadResult Parse(string text, string fileName)
+    {
+        var collector = new ConfigurationCollector();
+        ParseInto(text, fileName, collector);
+        return collector.Build();
+    }
+
+    private static bool IsManifestFile(string path) =>
+        path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    private static void ReadFileInto(string path, string fileName, ConfigurationCollector collector)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            collector.Errors.Add(new ConfigurationError(fileName, ConfigurationError.DocumentKind, "#1", $"cannot read file: {exception.Message}"));
+            return;
+        }
+
+        ParseInto(text, fileName, collector);
+    }
+
+    private static void ParseInto(string text, string fileName, ConfigurationCollector collector)
+    {
+        IReadOnlyList<ParsedDocument> documents;
+        if (fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                documents = [new ParsedDocument(1, 1, JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }))];
+            }
+            catch (JsonException exception)
+            {
+                var line = (exception.LineNumber ?? 0) + 1;
+                collector.Errors.Add(new ConfigurationError(fileName, ConfigurationError.DocumentKind, "#1", $"malformed JSON at line {line.ToString(CultureInfo.InvariantCulture)}: {exception.Message}"));
+                return;
+            }
+        }
+        else
+        {
+            documents = YamlTreeReader.Read(text, (index, _, message) =>
+                collector.Errors.Add(new ConfigurationError(fileName, ConfigurationError.DocumentKind, DocumentName(index), message)));
+        }
+
+        foreach (var document in documents)
+        {
+            ReadDocument(document.Root, fileName, DocumentName(document.Index), collector, allowList: true);
+        }
+    }
+
+    private static string DocumentName(int index) => "#" + index.ToString(CultureInfo.InvariantCulture);
+
+    private static void ReadDocument(JsonNode? node, string fileName, string documentName, ConfigurationCollector collector, bool allowList)
+    {
+        if (node is null)
+        {
+            return; // an empty document, e.g. after a trailing "---"
+        }
+
+        var header = new FieldReader(fileName, ConfigurationError.DocumentKind, documentName, collector.Errors);
+        if (node is not JsonObject root)
+        {
+            header.Report("", "expected a Kubernetes object (a mapping with apiVersion and kind)");
+            return;
+        }
+
+        var apiVersion = header.String(root, "", "apiVersion");
+        var kind = header.String(root, "", "kind");
+        if (header.ErrorCount > 0)
+        {
+            return;
+        }
+
+        if (apiVersion is null || kind is null)
+        {
+            header.Report("", apiVersion is null ? "apiVersion is missing" : "kind is missing");
+            return;
+        }
+
+        if (kind == ListKind && allowList)
+        {
+            foreach (var (item, path) in header.ObjectList(root, "", "items"))
+            {
+                ReadDocument(item, fileName, $"{documentName}.{path}", collector, allowList: false);
+            }
+
+            return;
+        }
+
+        if (!Readers.TryGetValue(kind, out var reader))
+        {
+            return; // not a kind IronLB reads: a Deployment, a ConfigMap, an OSPF CRD...
+        }
+
+        var metadataNode = header.Object(root, "", "metadata");
+        var name = header.String(metadataNode, "metadata", "name");
+        var fields = new FieldReader(fileName, kind, string.IsNullOrEmpty(name) ? documentName : name, collector.Errors);
+        if (!reader.ApiVersions.Contains(apiVersion, StringComparer.Ordinal))
+        {
+            fields.Report("apiVersion", $"\"{apiVersion}\" is not supported for {kind} (expected {string.Join(" or ", reader.ApiVersions)})");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            fields.Report("metadata.name", "is required");
+            return;
+        }
+
+        var metadata = new ObjectMeta
+        {
+            Name = name,
+            Namespace = reader.Namespaced ? fields.String(metadataNode, "metadata", "namespace") ?? ObjectMeta.DefaultNamespace : "",
+            Labels = fields.Map(metadataNode, "metadata", "labels"),
+            Annotations = fields.Map(metadataNode, "metadata", "annotations"),
+        };
+        var manifestObject = reader.Read(new ManifestHeader(fileName, apiVersion, kind, metadata), root, fields);
+
+        // An object with a wrongly typed field is left out: half-read, it could pass validation it should fail.
+        if (fields.ErrorCount == 0)
+        {
+            collector.Add(manifestObject);
+        }
+    }
+
+    private sealed record KindReader(string[] ApiVersions, bool Namespaced, Func<ManifestHeader, JsonObject, FieldReader, ManifestObject> Read);
+
+    private sealed class ConfigurationCollector
+    {
+        private readonly List<ManifestObject> objects = [];
+
+        public List<ConfigurationError> Errors { get; } = [];
+
+        public void Add(ManifestObject manifestObject) => objects.Add(manifestObject);
+
+        public ManifestLoadResult Build() => new(
+            new ClusterConfiguration
+            {
+                IpAddressPools = ValueList.From(objects.OfType<IpAddressPool>()),
+                L2Advertisements = ValueList.From(objects.OfType<L2Advertisement>()),
+                BgpAdvertisements = ValueList.From(objects.OfType<BgpAdvertisement>()),
+                BgpPeers = ValueList.From(objects.OfType<BgpPeer>()),
+                BfdProfiles = ValueList.From(objects.OfType<BfdProfile>()),
+                Communities = ValueList.From(objects.OfType<Community>()),
+                Services = ValueList.From(objects.OfType<Service>()),
+                Nodes = ValueList.From(objects.OfType<Node>()),
+                EndpointSlices = ValueList.From(objects.OfType<EndpointSlice>()),
+                Secrets = ValueList.From(objects.OfType<Secret>()),
+            },
+            Errors.ToArray());
+    }
+}
