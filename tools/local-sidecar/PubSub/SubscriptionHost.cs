@@ -1,0 +1,96 @@
+using IronLb.LocalSidecar.Components;
+using IronLb.LocalSidecar.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace IronLb.LocalSidecar.PubSub;
+
+/// <summary>Waits for the app, reads its subscriptions and runs one <see cref="TopicConsumer"/> per subscription.</summary>
+/// <remarks>daprd probes the app channel until it answers, then loads programmatic subscriptions once; so does this.</remarks>
+internal sealed partial class SubscriptionHost(
+    SidecarOptions options,
+    ComponentSet components,
+    AppChannel app,
+    AppChannelState state,
+    RedisConnections redis,
+    RedisStreamPublisher publisher,
+    SidecarInstance instance,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<SubscriptionHost>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.AppPort is null)
+        {
+            state.MarkReady([]);
+            return;
+        }
+
+        var subscriptions = await WaitForAppAsync(stoppingToken).ConfigureAwait(false);
+        if (subscriptions is null)
+        {
+            return;
+        }
+
+        state.MarkReady(subscriptions);
+        LogAppReady(_logger, options.AppPort.Value, subscriptions.Count);
+        var consumers = new List<Task>();
+        foreach (var subscription in subscriptions)
+        {
+            if (!components.PubSubs.TryGetValue(subscription.PubsubName, out var component))
+            {
+                LogUnknownPubSub(_logger, subscription.PubsubName, subscription.Topic);
+                continue;
+            }
+
+            var database = await redis.GetDatabaseAsync(component.RedisHost).ConfigureAwait(false);
+            var consumer = new TopicConsumer(
+                component, subscription, instance.ConsumerName, database, app, publisher, time, options.StreamPollInterval, loggers.CreateLogger<TopicConsumer>());
+            consumers.Add(consumer.RunAsync(stoppingToken));
+        }
+
+        await Task.WhenAll(consumers).ConfigureAwait(false);
+    }
+
+    // Bounded by AppStartTimeout so a sidecar whose app never comes up says so instead of probing forever.
+    private async Task<IReadOnlyList<AppSubscription>?> WaitForAppAsync(CancellationToken stoppingToken)
+    {
+        var deadline = time.GetUtcNow() + options.AppStartTimeout;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var subscriptions = await app.GetSubscriptionsAsync(stoppingToken).ConfigureAwait(false);
+            if (subscriptions is not null)
+            {
+                return subscriptions;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                LogAppNeverReady(_logger, options.AppPort!.Value, options.AppStartTimeout);
+                return null;
+            }
+
+            try
+            {
+                await Task.Delay(options.AppProbeInterval, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "App channel ready on port {Port}: {Count} subscriptions")]
+    private static partial void LogAppReady(ILogger logger, int port, int count);
+
+    [LoggerMessage(EventId = 321, Level = LogLevel.Error, Message = "Subscription to {Topic} names pub/sub {PubSub}, which is not loaded")]
+    private static partial void LogUnknownPubSub(ILogger logger, string pubSub, string topic);
+
+    [LoggerMessage(EventId = 322, Level = LogLevel.Error, Message = "App on port {Port} did not answer within {Timeout}; no subscriptions")]
+    private static partial void LogAppNeverReady(ILogger logger, int port, TimeSpan timeout);
+}

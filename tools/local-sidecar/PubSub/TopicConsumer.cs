@@ -1,0 +1,280 @@
+using System.Text.Json;
+using IronLb.LocalSidecar.Components;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace IronLb.LocalSidecar.PubSub;
+
+/// <summary>Consumes one topic for one subscription the way pubsub.redis does: a consumer group named by consumerID
+/// (replicas sharing it compete, other groups each get every message), XREADGROUP for new entries, XACK once handled,
+/// and XAUTOCLAIM of entries left pending longer than processingTimeout, checked every redeliverInterval.</summary>
+internal sealed partial class TopicConsumer(
+    PubSubComponent component,
+    AppSubscription subscription,
+    string consumerName,
+    IDatabase database,
+    AppChannel app,
+    RedisStreamPublisher publisher,
+    TimeProvider time,
+    TimeSpan pollInterval,
+    ILogger logger)
+{
+    private const int ReadBatch = 10;
+    private const int ClaimBatch = 100;
+    private const int ClaimPagesPerRound = 10;
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
+
+    private string Topic => subscription.Topic;
+
+    private string Group => component.ConsumerId;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await EnsureGroupAsync().ConfigureAwait(false);
+        LogConsuming(logger, Topic, component.Name, Group, consumerName);
+        var reclaim = component.RedeliveryEnabled ? ReclaimLoopAsync(cancellationToken) : Task.CompletedTask;
+        await Task.WhenAll(ReadLoopAsync(cancellationToken), reclaim).ConfigureAwait(false);
+    }
+
+    // XGROUP CREATE topic group $ MKSTREAM: a new group starts at the end of the stream, as in pubsub.redis.
+    private async Task EnsureGroupAsync()
+    {
+        try
+        {
+            await database.StreamCreateConsumerGroupAsync(Topic, Group, StreamPosition.NewMessages, createStream: true).ConfigureAwait(false);
+        }
+        catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+        {
+            // Another replica, or an earlier run, created it already.
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var entries = await database.StreamReadGroupAsync(Topic, Group, consumerName, StreamPosition.NewMessages, ReadBatch).ConfigureAwait(false);
+                if (entries.Length == 0)
+                {
+                    await Task.Delay(pollInterval, time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                foreach (var entry in entries)
+                {
+                    await HandleAsync(entry, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RedisException e)
+            {
+                // NOGROUP after the stream was deleted: recreate, as pubsub.redis does on its next subscribe.
+                LogRedisError(logger, Topic, e.Message);
+                await DelayQuietly(ErrorBackoff, cancellationToken).ConfigureAwait(false);
+                await TryEnsureGroupAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReclaimLoopAsync(CancellationToken cancellationToken)
+    {
+        var minIdle = (long)component.ProcessingTimeout.TotalMilliseconds;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!await DelayQuietly(component.RedeliverInterval, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            try
+            {
+                RedisValue start = "0-0";
+                for (var page = 0; page < ClaimPagesPerRound; page++)
+                {
+                    var claimed = await database.StreamAutoClaimAsync(Topic, Group, consumerName, minIdle, start, ClaimBatch).ConfigureAwait(false);
+                    foreach (var entry in claimed.ClaimedEntries)
+                    {
+                        LogRedelivering(logger, entry.Id.ToString(), Topic);
+                        await HandleAsync(entry, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    start = claimed.NextStartId;
+                    if (start == "0-0")
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (RedisException e)
+            {
+                LogRedisError(logger, Topic, e.Message);
+            }
+        }
+    }
+
+    private async Task HandleAsync(StreamEntry entry, CancellationToken cancellationToken)
+    {
+        var data = entry[RedisStreamPublisher.DataField];
+        if (data.IsNull)
+        {
+            LogMalformed(logger, entry.Id.ToString(), Topic);
+            await AckAsync(entry).ConfigureAwait(false);
+            return;
+        }
+
+        byte[] envelope = data!;
+        string? path;
+        string? traceParent;
+        try
+        {
+            using var document = JsonDocument.Parse(envelope);
+            path = RouteSelector.Select(subscription, document.RootElement);
+            traceParent = document.RootElement.TryGetProperty("traceparent", out var tp) && tp.ValueKind == JsonValueKind.String ? tp.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            LogMalformed(logger, entry.Id.ToString(), Topic);
+            await DeadLetterOrAckAsync(entry, envelope).ConfigureAwait(false);
+            return;
+        }
+
+        if (path is null)
+        {
+            // daprd acknowledges an event no route matches.
+            LogNoRoute(logger, entry.Id.ToString(), Topic);
+            await AckAsync(entry).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await DeliverWithRetriesAsync(path, envelope, traceParent, cancellationToken).ConfigureAwait(false);
+        switch (outcome)
+        {
+            case AppResponse.Success:
+                await AckAsync(entry).ConfigureAwait(false);
+                break;
+            case AppResponse.NotFound:
+                LogNotFound(logger, path, entry.Id.ToString());
+                await AckAsync(entry).ConfigureAwait(false);
+                break;
+            case AppResponse.Drop:
+                LogDropped(logger, entry.Id.ToString(), Topic);
+                await DeadLetterOrAckAsync(entry, envelope).ConfigureAwait(false);
+                break;
+            default:
+                if (subscription.DeadLetterTopic is not null)
+                {
+                    // Dapr: with a dead-letter topic a failed delivery goes there at once, or after the inbound
+                    // resiliency retries when a policy is set; it is not redelivered by the component.
+                    await DeadLetterOrAckAsync(entry, envelope).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Left pending: the reclaim loop hands it out again after processingTimeout.
+                    LogLeftPending(logger, entry.Id.ToString(), Topic);
+                }
+
+                break;
+        }
+    }
+
+    private async Task<AppResponse> DeliverWithRetriesAsync(string path, byte[] envelope, string? traceParent, CancellationToken cancellationToken)
+    {
+        var outcome = await app.DeliverAsync(path, envelope, traceParent, cancellationToken).ConfigureAwait(false);
+        if (outcome != AppResponse.Retry || component.InboundRetry is not { } policy)
+        {
+            return outcome;
+        }
+
+        for (var retry = 1; retry <= policy.EffectiveRetries && outcome == AppResponse.Retry; retry++)
+        {
+            await Task.Delay(policy.DelayBefore(retry), time, cancellationToken).ConfigureAwait(false);
+            outcome = await app.DeliverAsync(path, envelope, traceParent, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private async Task DeadLetterOrAckAsync(StreamEntry entry, byte[] envelope)
+    {
+        if (subscription.DeadLetterTopic is { } deadLetter)
+        {
+            try
+            {
+                // As daprd: the event is republished unchanged, on the same component.
+                await publisher.PublishAsync(component, deadLetter, envelope).ConfigureAwait(false);
+                LogDeadLettered(logger, entry.Id.ToString(), Topic, deadLetter);
+            }
+            catch (RedisException e)
+            {
+                // Not acknowledged, so it is redelivered rather than lost.
+                LogRedisError(logger, deadLetter, e.Message);
+                return;
+            }
+        }
+
+        await AckAsync(entry).ConfigureAwait(false);
+    }
+
+    private async Task AckAsync(StreamEntry entry) => await database.StreamAcknowledgeAsync(Topic, Group, entry.Id).ConfigureAwait(false);
+
+    private async Task TryEnsureGroupAsync()
+    {
+        try
+        {
+            await EnsureGroupAsync().ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            LogRedisError(logger, Topic, e.Message);
+        }
+    }
+
+    private async Task<bool> DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Consuming topic {Topic} of {PubSub} in group {Group} as {Consumer}")]
+    private static partial void LogConsuming(ILogger logger, string topic, string pubSub, string group, string consumer);
+
+    [LoggerMessage(EventId = 311, Level = LogLevel.Warning, Message = "Redis error on {Topic}: {Reason}")]
+    private static partial void LogRedisError(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 312, Level = LogLevel.Information, Message = "Redelivering {Id} of {Topic} after processingTimeout")]
+    private static partial void LogRedelivering(ILogger logger, string id, string topic);
+
+    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Entry {Id} of {Topic} is not a CloudEvent")]
+    private static partial void LogMalformed(ILogger logger, string id, string topic);
+
+    [LoggerMessage(EventId = 314, Level = LogLevel.Warning, Message = "No route matched entry {Id} of {Topic}; acknowledged")]
+    private static partial void LogNoRoute(ILogger logger, string id, string topic);
+
+    [LoggerMessage(EventId = 315, Level = LogLevel.Warning, Message = "App answered 404 on {Path} for {Id}; dropped")]
+    private static partial void LogNotFound(ILogger logger, string path, string id);
+
+    [LoggerMessage(EventId = 316, Level = LogLevel.Warning, Message = "App dropped {Id} of {Topic}")]
+    private static partial void LogDropped(ILogger logger, string id, string topic);
+
+    [LoggerMessage(EventId = 317, Level = LogLevel.Information, Message = "Delivery of {Id} of {Topic} failed; left pending for redelivery")]
+    private static partial void LogLeftPending(ILogger logger, string id, string topic);
+
+    [LoggerMessage(EventId = 318, Level = LogLevel.Warning, Message = "Entry {Id} of {Topic} sent to dead-letter topic {DeadLetterTopic}")]
+    private static partial void LogDeadLettered(ILogger logger, string id, string topic, string deadLetterTopic);
+}
