@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace IronLb.ServiceDefaults;
 
-/// <summary>What every IronLB service serves: /healthz, /readyz and /metrics.</summary>
+/// <summary>What every IronLB service serves: /healthz, /readyz, /status and /metrics.</summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>The meters whose instruments /metrics exports.</summary>
@@ -19,6 +19,7 @@ public static class ServiceDefaultsExtensions
     {
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)));
+        builder.Services.AddStatusContributor<ConfigurationStatus>();
         return builder;
     }
 
@@ -31,7 +32,7 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
-    /// <summary>Maps /healthz (the process is alive), /readyz (every readiness gate is open) and /metrics.</summary>
+    /// <summary>Maps /healthz (the process is alive), /readyz (every readiness gate is open), /status and /metrics.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         // Resolve now so instruments created during start-up are already being listened to.
@@ -42,6 +43,7 @@ public static class ServiceDefaultsExtensions
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteReadiness,
         });
+        app.MapStatus();
         app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+
+namespace IronLb.Cli.Commands;
+
+/// <summary>`ironlb status`: what a running instance holds, read from its /status endpoint.</summary>
+internal static class StatusCommand
+{
+    public const string DefaultEndpoint = "http://127.0.0.1:7472";
+
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print the raw JSON document." };
+        var endpoint = new Option<Uri>("--endpoint")
+        {
+            Description = "Base URL of the running instance.",
+            DefaultValueFactory = _ => new Uri(DefaultEndpoint),
+        };
+        var command = new Command("status", "Show what a running IronLB holds: services and their addresses, pools with used/free counts, announcements, BGP sessions, Layer 2 owners.")
+        {
+            json,
+            endpoint,
+        };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(endpoint)!, result.GetValue(json), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Uri endpoint, bool json, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        string body;
+        try
+        {
+            body = await http.GetStringAsync(new Uri(endpoint, "/status"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            await Console.Error.WriteLineAsync($"ironlb status: cannot reach {endpoint}: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        Console.Out.Write(json
+            ? JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine
+            : Render(document.RootElement));
+        return 0;
+    }
+
+    /// <summary>Renders the status document as indented text: one heading per section, tables for lists of objects.</summary>
+    internal static string Render(JsonElement root)
+    {
+        var text = new StringBuilder();
+        foreach (var section in root.EnumerateObject())
+        {
+            text.Append(section.Name.ToUpperInvariant()).Append('\n');
+            RenderValue(text, section.Value, 1);
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static void RenderValue(StringBuilder text, JsonElement value, int depth)
+    {
+        var indent = new string(' ', depth * 2);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (IsScalar(property.Value) || IsScalarList(property.Value))
+                    {
+                        text.Append(indent).Append(property.Name).Append(": ").Append(Scalar(property.Value)).Append('\n');
+                    }
+                    else
+                    {
+                        text.Append(indent).Append(property.Name).Append(":\n");
+                        RenderValue(text, property.Value, depth + 1);
+                    }
+                }
+
+                break;
+            case JsonValueKind.Array when value.GetArrayLength() == 0:
+                text.Append(indent).Append("(none)\n");
+                break;
+            case JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && e.EnumerateObject().All(p => IsScalar(p.Value) || IsScalarList(p.Value))):
+                RenderTable(text, value, indent);
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    text.Append(indent).Append("-\n");
+                    RenderValue(text, item, depth + 1);
+                }
+
+                break;
+            default:
+                text.Append(indent).Append(Scalar(value)).Append('\n');
+                break;
+        }
+    }
+
+    private static void RenderTable(StringBuilder text, JsonElement rows, string indent)
+    {
+        var columns = rows.EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).Distinct(StringComparer.Ordinal).ToList();
+        var cells = rows.EnumerateArray()
+            .Select(r => columns.Select(c => r.TryGetProperty(c, out var v) ? Scalar(v) : string.Empty).ToList())
+            .ToList();
+        var widths = columns.Select((c, i) => Math.Max(c.Length, cells.Count == 0 ? 0 : cells.Max(row => row[i].Length))).ToList();
+        text.Append(indent).Append(string.Join("  ", columns.Select((c, i) => c.ToUpperInvariant().PadRight(widths[i]))).TrimEnd()).Append('\n');
+        foreach (var row in cells)
+        {
+            text.Append(indent).Append(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd()).Append('\n');
+        }
+    }
+
+    private static bool IsScalar(JsonElement value) => value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array);
+
+    private static bool IsScalarList(JsonElement value) => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(IsScalar);
+
+    private static string Scalar(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString() ?? string.Empty,
+        JsonValueKind.Null => "-",
+        JsonValueKind.Array => value.GetArrayLength() == 0 ? "-" : string.Join(",", value.EnumerateArray().Select(Scalar)),
+        _ => value.GetRawText(),
+    };
+}

@@ -1,0 +1,130 @@
+using IronLb.Core.Contracts;
+using IronLb.Election.Election;
+
+namespace IronLb.Election.Tests.Election;
+
+public class OwnerElectionTests
+{
+    private static AnnouncementIntent Intent(string name, string address, string[] nodes, string policy = "Cluster", string[]? ready = null, string[]? interfaces = null) =>
+        new("default", name, [address], "pool", [new Layer2Announcement("l2", nodes, interfaces ?? [])], [], policy, ready ?? nodes);
+
+    private static IntentSet Intents(params AnnouncementIntent[] intents) => new(1, intents);
+
+    private static HashSet<string> Live(params string[] nodes) => new(nodes, StringComparer.Ordinal);
+
+    [Fact]
+    public void Elect_NewAddress_PicksLowestHashRankAmongLiveCandidates()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2", "node3"]));
+
+        var owners = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+
+        var expected = new[] { "node1", "node2", "node3" }.OrderBy(n => OwnerElection.Rank(n, "203.0.113.10"), StringComparer.Ordinal).First();
+        var owner = Assert.Single(owners.Owners);
+        Assert.Equal(expected, owner.Node);
+        Assert.Equal(1, owners.Version);
+        Assert.Equal(1, owner.Epoch);
+        Assert.Equal(["default/web"], owner.Services);
+    }
+
+    [Fact]
+    public void Elect_NothingChanged_ReturnsPreviousInstance()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2"), OwnerSet.Empty);
+
+        var second = OwnerElection.Elect(intents, Live("node1", "node2"), first);
+
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Elect_OwnerDies_MovesToSurvivorWithHigherEpoch()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2"), OwnerSet.Empty);
+        var dead = first.Owners[0].Node;
+        var survivor = dead == "node1" ? "node2" : "node1";
+
+        var second = OwnerElection.Elect(intents, Live(survivor), first);
+
+        var owner = Assert.Single(second.Owners);
+        Assert.Equal(survivor, owner.Node);
+        Assert.True(owner.Epoch > first.Owners[0].Epoch);
+        Assert.True(second.Version > first.Version);
+    }
+
+    [Fact]
+    public void Elect_NodeJoins_OwnerStays()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2", "node3"]));
+        var ranked = new[] { "node1", "node2", "node3" }.OrderBy(n => OwnerElection.Rank(n, "203.0.113.10"), StringComparer.Ordinal).ToList();
+        var withoutBest = OwnerElection.Elect(intents, Live(ranked[1], ranked[2]), OwnerSet.Empty);
+
+        var afterJoin = OwnerElection.Elect(intents, Live(ranked[0], ranked[1], ranked[2]), withoutBest);
+
+        Assert.Same(withoutBest, afterJoin);
+        Assert.Equal(ranked[1], afterJoin.Owners[0].Node);
+    }
+
+    [Fact]
+    public void Elect_LocalPolicy_OnlyNodesWithReadyEndpoints()
+    {
+        var intents = Intents(Intent("web", "2001:db8:1:20::20", ["node1", "node2", "node3"], "Local", ready: ["node3"]));
+
+        var owners = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+
+        Assert.Equal("node3", Assert.Single(owners.Owners).Node);
+    }
+
+    [Fact]
+    public void Elect_NoReadyEndpoints_AddressNotAnnounced()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1"], ready: []));
+
+        var owners = OwnerElection.Elect(intents, Live("node1"), OwnerSet.Empty);
+
+        Assert.Empty(owners.Owners);
+    }
+
+    [Fact]
+    public void Elect_NoLiveCandidate_AddressDropped()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1"]));
+        var first = OwnerElection.Elect(intents, Live("node1"), OwnerSet.Empty);
+
+        var second = OwnerElection.Elect(intents, Live(), first);
+
+        Assert.Single(first.Owners);
+        Assert.Empty(second.Owners);
+    }
+
+    [Fact]
+    public void Elect_SharedAddress_OwnerServesEveryServiceAndInterfacesAreUnited()
+    {
+        var intents = Intents(
+            Intent("dns-tcp", "203.0.113.53", ["node1", "node2"], interfaces: ["eth0"]),
+            Intent("dns-udp", "203.0.113.53", ["node2"], interfaces: ["eth1"]));
+
+        var owners = OwnerElection.Elect(intents, Live("node1", "node2"), OwnerSet.Empty);
+
+        var owner = Assert.Single(owners.Owners);
+        Assert.Equal("node2", owner.Node);
+        Assert.Equal(["default/dns-tcp", "default/dns-udp"], owner.Services);
+        Assert.Equal(["eth0", "eth1"], owner.Interfaces);
+    }
+
+    [Fact]
+    public void Elect_ManyAddresses_SpreadOverNodes()
+    {
+        var intents = new IntentSet(1, Enumerable.Range(1, 60)
+            .Select(i => Intent("svc" + i, "203.0.113." + i, ["node1", "node2", "node3"]))
+            .ToList());
+
+        var owners = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+
+        var perNode = owners.Owners.GroupBy(o => o.Node).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(3, perNode.Count);
+        Assert.All(perNode.Values, count => Assert.InRange(count, 5, 40));
+    }
+}
