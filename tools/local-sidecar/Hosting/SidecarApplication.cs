@@ -40,6 +40,7 @@ internal static class SidecarApplication
         {
             // stdout carries only the "ready" line a launcher waits for; logs go to stderr.
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
         else

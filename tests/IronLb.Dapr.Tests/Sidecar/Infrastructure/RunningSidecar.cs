@@ -1,0 +1,59 @@
+using global::Dapr.Client;
+using IronLb.LocalSidecar.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IronLb.Dapr.Tests.Sidecar.Infrastructure;
+
+/// <summary>The sidecar hosted in-process on ephemeral loopback ports, with a real Dapr.Client pointed at it.</summary>
+internal sealed class RunningSidecar : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningSidecar(WebApplication app, SidecarEndpoints endpoints, string? apiToken)
+    {
+        _app = app;
+        GrpcPort = endpoints.GrpcPort;
+        HttpPort = endpoints.HttpPort;
+        Client = NewClient(apiToken);
+    }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public DaprClient Client { get; }
+
+    public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}");
+
+    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, string? clientApiToken = null)
+    {
+        options.GrpcPort = 0;
+        options.HttpPort = 0;
+        options.StreamPollInterval = TimeSpan.FromMilliseconds(20);
+        options.AppProbeInterval = TimeSpan.FromMilliseconds(50);
+        options.AppCallTimeout = TimeSpan.FromSeconds(10);
+        var app = SidecarApplication.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync().ConfigureAwait(false);
+        return new RunningSidecar(app, app.Services.GetRequiredService<SidecarEndpoints>(), clientApiToken ?? options.DaprApiToken);
+    }
+
+    public DaprClient NewClient(string? apiToken)
+    {
+        var builder = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{GrpcPort}").UseHttpEndpoint($"http://127.0.0.1:{HttpPort}");
+        if (apiToken is not null)
+        {
+            builder.UseDaprApiToken(apiToken);
+        }
+
+        return builder.Build();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
