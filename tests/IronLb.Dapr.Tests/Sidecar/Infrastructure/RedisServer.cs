@@ -123,7 +123,7 @@ public sealed class RedisServer : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class RedisCollection : ICollectionFixture<RedisServer>
+public sealed class SharedRedis : ICollectionFixture<RedisServer>
 {
     public const string Name = "redis";
 }
