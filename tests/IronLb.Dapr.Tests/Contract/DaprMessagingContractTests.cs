@@ -1,0 +1,117 @@
+using System.Globalization;
+using Dapr.Client;
+using IronLb.Core.Messaging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Dapr.Tests.Contract;
+
+/// <summary>The messaging contract through Dapr: each member a real ASP.NET Core app behind its own local sidecar, one Redis.</summary>
+[Trait("Category", "Sidecar")]
+public sealed class DaprMessagingContractTests(DaprCluster cluster)
+    : MessagingContract(cluster), IClassFixture<DaprCluster>;
+
+/// <summary>
+/// Workers share app-id "workers" and consumerID "{appID}", so they form one group; agents share
+/// app-id "agent" with consumerID "{podName}", so each pod is its own group, as node agents are deployed.
+/// </summary>
+public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly List<string> _directories = [];
+    private DaprClient? _publisherClient;
+
+    public IEventPublisher Publisher { get; private set; } = null!;
+
+    public DeliveryLog Log { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            var redis = await RedisServer.StartAsync();
+            _resources.Add(redis);
+            var byAppId = Resources(redis, "{appID}");
+            var byPod = Resources(redis, "{podName}");
+
+            var publisher = LocalSidecar.StartAsync("contract-publisher", "contract-publisher-0", redis, byAppId);
+            var members = ClusterLayout.Members.Select(m => m.Group == ClusterLayout.Workers
+                    ? StartMemberAsync(redis, byAppId, ClusterLayout.Workers, m.Group, m.Member)
+                    : StartMemberAsync(redis, byPod, "agent", m.Group, m.Member))
+                .ToList();
+            var sidecar = await publisher;
+            _resources.Add(sidecar);
+            await Task.WhenAll(members);
+
+            _publisherClient = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
+            Publisher = new DaprEventPublisher(_publisherClient, Options.Create(new DaprMessagingOptions()));
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _publisherClient?.Dispose();
+        _publisherClient = null;
+
+        // Apps and sidecars first, Redis last.
+        for (var i = _resources.Count - 1; i >= 0; i--)
+        {
+            await _resources[i].DisposeAsync();
+        }
+
+        _resources.Clear();
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        _directories.Clear();
+    }
+
+    private string Resources(RedisServer redis, string consumerId)
+    {
+        var directory = DaprResources.Write(redis, consumerId);
+        _directories.Add(directory);
+        return directory;
+    }
+
+    private async Task StartMemberAsync(RedisServer redis, string resourcesPath, string appId, string group, string member)
+    {
+        var (appPort, grpcPort, httpPort) = (LoopbackPorts.Next(), LoopbackPorts.Next(), LoopbackPorts.Next());
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Dapr:GrpcEndpoint"] = "http://127.0.0.1:" + grpcPort.ToString(CultureInfo.InvariantCulture),
+            ["Dapr:HttpEndpoint"] = "http://127.0.0.1:" + httpPort.ToString(CultureInfo.InvariantCulture),
+            ["Dapr:SidecarWaitTimeout"] = "00:01:00",
+        });
+        builder.Services.AddDaprMessaging(builder.Configuration);
+        builder.Services.AddSingleton(Log);
+        builder.Services.AddSingleton(new MemberIdentity(group, member));
+        foreach (var (topic, deadLetterTopic) in ClusterLayout.Subscriptions)
+        {
+            builder.Services.AddTopicSubscription<ScriptedHandler>(topic, deadLetterTopic);
+        }
+
+        var app = builder.Build();
+        app.MapDaprSubscriptions();
+
+        // The app waits for its sidecar while the sidecar starts, as in a pod.
+        var appStarted = app.StartAsync();
+        var sidecar = await LocalSidecar.StartAsync(appId, member, redis, resourcesPath, appPort, grpcPort, httpPort);
+        _resources.Add(sidecar);
+        _resources.Add(app);
+        await appStarted;
+    }
+}

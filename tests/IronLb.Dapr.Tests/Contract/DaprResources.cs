@@ -1,0 +1,69 @@
+namespace IronLb.Dapr.Tests.Contract;
+
+/// <summary>Writes Dapr Component and Resiliency YAML into a temp directory for --resources-path.</summary>
+/// <remarks>
+/// Short processingTimeout and redeliverInterval keep redelivery within the suite's seconds, and an
+/// inbound retry policy gives RETRY the same bounded attempts the in-process bus makes, so the
+/// two transports can be held to one contract.
+/// </remarks>
+internal static class DaprResources
+{
+    /// <summary>Attempts per delivery before a dead-letter topic takes it: the first plus the resiliency retries.</summary>
+    public const int DeliveryAttempts = 3;
+
+    public static string Write(RedisServer redis, string consumerId)
+    {
+        var directory = Directory.CreateTempSubdirectory("ironlb-dapr-resources-").FullName;
+        File.WriteAllText(Path.Combine(directory, "statestore.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: "{redis.Host}"
+              - name: keyPrefix
+                value: none
+            """);
+        File.WriteAllText(Path.Combine(directory, "pubsub.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: pubsub
+            spec:
+              type: pubsub.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: "{redis.Host}"
+              - name: consumerID
+                value: "{consumerId}"
+              - name: processingTimeout
+                value: "3s"
+              - name: redeliverInterval
+                value: "500ms"
+            """);
+        File.WriteAllText(Path.Combine(directory, "resiliency.yaml"), $"""
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: contract
+            spec:
+              policies:
+                retries:
+                  inboundRetry:
+                    policy: constant
+                    duration: 50ms
+                    maxRetries: {DeliveryAttempts - 1}
+              targets:
+                components:
+                  pubsub:
+                    inbound:
+                      retry: inboundRetry
+            """);
+        return directory;
+    }
+}
