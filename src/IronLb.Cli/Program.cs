@@ -1,1 +1,10 @@
-return 0;
+using System.CommandLine;
+using IronLb.Cli.Commands;
+
+var root = new RootCommand("IronLB: addresses for Kubernetes LoadBalancer Services on bare metal, announced by ARP/NDP and BGP. Reads MetalLB's configuration unchanged.")
+{
+    RunCommand.Create(),
+    ValidateCommand.Create(),
+    StatusCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

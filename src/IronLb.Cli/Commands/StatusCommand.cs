@@ -9,13 +9,26 @@ internal static class StatusCommand
 {
     public const string DefaultEndpoint = "http://127.0.0.1:7472";
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the raw JSON document." };
         var endpoint = new Option<Uri>("--endpoint")
         {
-            Description = "Base URL of the running instance.",
+            Description = "Base URL of the running instance (default " + DefaultEndpoint + ").",
             DefaultValueFactory = _ => new Uri(DefaultEndpoint),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--endpoint: '{text}' is not an http(s) URL");
+                return null;
+            },
         };
         var command = new Command("status", "Show what a running IronLB holds: services and their addresses, pools with used/free counts, announcements, BGP sessions, Layer 2 owners.")
         {
@@ -42,7 +55,7 @@ internal static class StatusCommand
 
         using var document = JsonDocument.Parse(body);
         Console.Out.Write(json
-            ? JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }) + Environment.NewLine
+            ? JsonSerializer.Serialize(document.RootElement, Indented) + Environment.NewLine
             : Render(document.RootElement));
         return 0;
     }

@@ -1,0 +1,149 @@
+using IronLb.Core.Configuration;
+using IronLb.Core.SharedConfiguration;
+using IronLb.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Ipam.Configuration;
+
+/// <summary>Reads the configuration from a folder of manifests, validates it and stores it when it is valid.</summary>
+/// <remarks>
+/// An invalid folder never replaces the last valid configuration: its errors are logged and shown in /status,
+/// and the services keep running on what they had. The folder is fingerprinted on a poll as well as watched,
+/// because file-system notifications are lost on some file systems (network mounts, ConfigMap symlink swaps).
+/// </remarks>
+internal sealed partial class ManifestFolderSource(
+    ConfigurationState state,
+    ConfigurationSourceStatus status,
+    [FromKeyedServices(IpamRegistration.Component)] ReadinessGate readiness,
+    IOptions<IpamOptions> options,
+    TimeProvider time,
+    ILogger<ManifestFolderSource> logger) : BackgroundService
+{
+    private string? _fingerprint;
+
+    /// <summary>Loads the folder once if it changed; returns the errors found (empty when it was accepted or unchanged).</summary>
+    public async Task<IReadOnlyList<ConfigurationError>> LoadIfChangedAsync(string directory, CancellationToken cancellationToken)
+    {
+        var fingerprint = Fingerprint(directory);
+        if (fingerprint == _fingerprint)
+        {
+            return [];
+        }
+
+        var loaded = ManifestLoader.LoadDirectory(directory);
+        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(loaded.Configuration)).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+            {
+                LogInvalid(logger, error.ToString());
+            }
+
+            status.Rejected(directory, errors, time.GetUtcNow());
+            _fingerprint = fingerprint;
+            return errors;
+        }
+
+        var document = await state.PublishAsync(loaded.Configuration, Path.GetFullPath(directory), cancellationToken).ConfigureAwait(false);
+        status.Accepted(directory, document);
+        readiness.MarkReady();
+        LogAccepted(logger, directory, document.Version, document.Digest);
+        _fingerprint = fingerprint;
+        return [];
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.ConfigDirectory is not { } directory)
+        {
+            readiness.MarkReady();
+            return;
+        }
+
+        using var changed = new SemaphoreSlim(0, 1);
+        using var watcher = Watch(directory, changed);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await LoadIfChangedAsync(directory, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Fail static: the stored configuration stays; the next change or poll tries again.
+                _fingerprint = null;
+                LogLoadFailed(logger, directory, ex);
+            }
+
+            using var poll = new CancellationTokenSource(settings.ConfigPollInterval, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, poll.Token);
+            try
+            {
+                await changed.WaitAsync(either.Token).ConfigureAwait(false);
+
+                // Editors write a file in several steps; let them finish before reading.
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The poll interval elapsed.
+            }
+        }
+    }
+
+    private static FileSystemWatcher? Watch(string directory, SemaphoreSlim changed)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        var watcher = new FileSystemWatcher(directory) { IncludeSubdirectories = true, EnableRaisingEvents = true };
+        void Ring(object? sender, EventArgs e)
+        {
+            if (changed.CurrentCount == 0)
+            {
+                try
+                {
+                    changed.Release();
+                }
+                catch (SemaphoreFullException)
+                {
+                    // Already rung.
+                }
+            }
+        }
+
+        watcher.Changed += Ring;
+        watcher.Created += Ring;
+        watcher.Deleted += Ring;
+        watcher.Renamed += Ring;
+        return watcher;
+    }
+
+    /// <summary>Names, sizes and write times of the manifest files: cheap, and changes whenever a file does.</summary>
+    private static string Fingerprint(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return "missing";
+        }
+
+        var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .Select(f => new FileInfo(f))
+            .Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}");
+        return string.Join('\n', files);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Configuration from {Directory} accepted as version {Version} ({Digest})")]
+    private static partial void LogAccepted(ILogger logger, string directory, long version, string digest);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Invalid configuration, keeping the last valid one: {Error}")]
+    private static partial void LogInvalid(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not load the configuration from {Directory}")]
+    private static partial void LogLoadFailed(ILogger logger, string directory, Exception exception);
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Net;
+using IronLb.Bgp;
+using IronLb.Core.Messaging;
+using IronLb.Election;
+using IronLb.Ipam;
+using IronLb.Layer2;
+using IronLb.ServiceDefaults;
+
+namespace IronLb.Cli.Commands;
+
+/// <summary>`ironlb run`: all four services in one process, on the in-process bus and the file-backed state store.</summary>
+internal static class RunCommand
+{
+    public const string DefaultListen = "127.0.0.1:7472";
+
+    public static Command Create()
+    {
+        var config = new Option<DirectoryInfo>("--config") { Description = "Folder of MetalLB manifests; reloaded when it changes.", Required = true };
+        var node = new Option<string>("--node") { Description = "This node's name, as Node objects and nodeSelectors know it.", Required = true };
+        var state = new Option<DirectoryInfo>("--state")
+        {
+            Description = "Folder of the durable state store (allocations survive restarts).",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".state")),
+        };
+        var listen = new Option<string>("--listen") { Description = "ADDR:PORT serving /healthz, /readyz, /metrics and /status.", DefaultValueFactory = _ => DefaultListen };
+        var command = new Command("run", "Run IPAM, election, BGP and Layer 2 in one process, configured by a folder of MetalLB manifests. SIGTERM stops it cleanly.")
+        {
+            config,
+            node,
+            state,
+            listen,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(config) is { Exists: false } folder)
+            {
+                result.AddError($"--config: {folder.FullName}: no such folder");
+            }
+
+            if (result.GetValue(listen) is { } endpoint && !IPEndPoint.TryParse(endpoint, out _))
+            {
+                result.AddError($"--listen: '{endpoint}' is not ADDR:PORT");
+            }
+        });
+        command.SetAction((result, cancellationToken) => RunAsync(
+            result.GetValue(config)!, result.GetValue(node)!, result.GetValue(state)!, IPEndPoint.Parse(result.GetValue(listen)!), cancellationToken));
+        return command;
+    }
+
+    internal static WebApplication Build(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ipam:ConfigDirectory"] = config.FullName,
+            ["Node:Name"] = node,
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
+        builder.AddServiceDefaults();
+        builder.Services.AddInProcessMessaging(state.FullName);
+        builder.AddIpam();
+        builder.AddElection();
+        builder.AddBgp();
+        builder.AddLayer2();
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        return app;
+    }
+
+    private static async Task<int> RunAsync(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, CancellationToken cancellationToken)
+    {
+        state.Create();
+        await using var app = Build(config, node, state, listen);
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using IronLb.Core.Configuration;
+
+namespace IronLb.Cli.Commands;
+
+/// <summary>`ironlb validate DIR`: checks a folder of MetalLB manifests the way IronLB will load it.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var directory = new Argument<DirectoryInfo>("DIR") { Description = "Folder of MetalLB manifests (*.yaml, *.yml, *.json; searched recursively)." };
+        var command = new Command("validate", "Validate a folder of MetalLB manifests. Exit 0 when valid; otherwise exit 1 and print each error as 'FILE: KIND/NAME: message'.")
+        {
+            directory,
+        };
+        command.SetAction(result => Run(result.GetValue(directory)!, Console.Out, Console.Error));
+        return command;
+    }
+
+    internal static int Run(DirectoryInfo directory, TextWriter output, TextWriter errorOutput)
+    {
+        if (!directory.Exists)
+        {
+            errorOutput.WriteLine($"ironlb validate: {directory.FullName}: no such folder");
+            return 2;
+        }
+
+        var loaded = ManifestLoader.LoadDirectory(directory.FullName);
+        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(loaded.Configuration)).ToList();
+        foreach (var error in errors)
+        {
+            output.WriteLine(error.ToString());
+        }
+
+        if (errors.Count > 0)
+        {
+            errorOutput.WriteLine($"{errors.Count} error{(errors.Count == 1 ? "" : "s")}");
+            return 1;
+        }
+
+        var c = loaded.Configuration;
+        output.WriteLine($"valid: {c.IpAddressPools.Count} IPAddressPools, {c.L2Advertisements.Count} L2Advertisements, "
+            + $"{c.BgpAdvertisements.Count} BGPAdvertisements, {c.BgpPeers.Count} BGPPeers, {c.BfdProfiles.Count} BFDProfiles, "
+            + $"{c.Communities.Count} Communities, {c.Services.Count} Services, {c.Nodes.Count} Nodes, {c.EndpointSlices.Count} EndpointSlices");
+        return 0;
+    }
+}
