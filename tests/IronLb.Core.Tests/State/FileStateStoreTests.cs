@@ -1,0 +1,124 @@
+using System.Text;
+using IronLb.Core.State;
+
+namespace IronLb.Core.Tests.State;
+
+public sealed class FileStateStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ironlb-filestate-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Open_CommittedJournalNotYetApplied_ReplaysTransaction()
+    {
+        using (var store = FileStateStore.Open(_directory))
+        {
+            Assert.True(await store.TrySaveAsync("a", Bytes("old-a"), etag: ""));
+            Assert.True(await store.TrySaveAsync("gone", Bytes("x"), etag: ""));
+        }
+
+        // What a crash right after the journal's commit rename leaves behind.
+        File.WriteAllBytes(Path.Combine(_directory, "transaction.journal"), StateRecordCodec.EncodeJournal(
+        [
+            new JournalStep(StateOperationKind.Upsert, "a", 2, Bytes("new-a")),
+            new JournalStep(StateOperationKind.Upsert, "b", 1, Bytes("new-b")),
+            new JournalStep(StateOperationKind.Delete, "gone", 0, []),
+        ]));
+
+        using var reopened = FileStateStore.Open(_directory);
+
+        var entries = await reopened.GetBulkAsync(["a", "b", "gone"]);
+        Assert.Equal(Bytes("new-a"), entries[0].Value);
+        Assert.Equal("2", entries[0].ETag);
+        Assert.Equal(Bytes("new-b"), entries[1].Value);
+        Assert.False(entries[2].Exists);
+        Assert.False(File.Exists(Path.Combine(_directory, "transaction.journal")));
+    }
+
+    [Fact]
+    public async Task Open_TornTemporaryFilesFromCrash_KeepsLastCommittedValues()
+    {
+        using (var store = FileStateStore.Open(_directory))
+        {
+            Assert.True(await store.TrySaveAsync("a", Bytes("committed"), etag: ""));
+        }
+
+        var record = Directory.GetFiles(_directory, "*.rec").Single();
+        File.WriteAllBytes(record + ".tmp", [0x49, 0x4c]);
+        File.WriteAllBytes(Path.Combine(_directory, "transaction.journal.tmp"), [0x49]);
+
+        using var reopened = FileStateStore.Open(_directory);
+
+        var entry = await reopened.GetAsync("a");
+        Assert.Equal(Bytes("committed"), entry.Value);
+        Assert.Equal("1", entry.ETag);
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
+    }
+
+    [Fact]
+    public void Open_CorruptRecordFile_RefusesToOpen()
+    {
+        File.WriteAllBytes(Path.Combine(_directory, "0000.rec"), Encoding.ASCII.GetBytes("ILBS\u0001short"));
+
+        Assert.Throws<InvalidDataException>(() => FileStateStore.Open(_directory));
+    }
+
+    [Fact]
+    public void Open_DirectoryAlreadyOpen_ThrowsUntilFirstClosed()
+    {
+        var first = FileStateStore.Open(_directory);
+
+        Assert.Throws<IOException>(() => FileStateStore.Open(_directory));
+
+        first.Dispose();
+        FileStateStore.Open(_directory).Dispose();
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_KeyDeletedThenCreated_VersionRestartsAtOne()
+    {
+        using var store = FileStateStore.Open(_directory);
+        Assert.True(await store.TrySaveAsync("k", Bytes("1"), etag: ""));
+        Assert.True(await store.TrySaveAsync("k", Bytes("2"), etag: "1"));
+        Assert.True(await store.TryDeleteAsync("k", etag: "2"));
+
+        Assert.True(await store.TrySaveAsync("k", Bytes("3"), etag: ""));
+
+        Assert.Equal("1", (await store.GetAsync("k")).ETag);
+    }
+
+    [Fact]
+    public async Task TryTransactAsync_ConcurrentCreateIfAbsent_ExactlyOneWins()
+    {
+        using var store = FileStateStore.Open(_directory);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
+            store.TryTransactAsync([StateOperation.Upsert("lease", Bytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), etag: ""), StateOperation.Upsert("other" + i, Bytes("x"))]))));
+
+        Assert.Equal(1, results.Count(r => r));
+        Assert.Equal(1, (await store.GetBulkAsync(Enumerable.Range(0, 16).Select(i => "other" + i).ToArray())).Count(e => e.Exists));
+    }
+
+    [Fact]
+    public async Task GetAsync_CallerMutatesReturnedBytes_StoreUnchanged()
+    {
+        using var store = FileStateStore.Open(_directory);
+        Assert.True(await store.TrySaveAsync("k", Bytes("abc"), etag: null));
+
+        (await store.GetAsync("k")).Value![0] = (byte)'z';
+
+        Assert.Equal(Bytes("abc"), (await store.GetAsync("k")).Value);
+    }
+
+    [Fact]
+    public async Task GetAsync_AfterDispose_Throws()
+    {
+        var store = FileStateStore.Open(_directory);
+        store.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetAsync("k"));
+    }
+
+    private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+}
