@@ -1,0 +1,54 @@
+namespace IronLb.Ipam.Allocation;
+
+/// <summary>Every Service's addresses as stored in the state store: the allocator's durable truth, written by compare-and-swap.</summary>
+/// <param name="Version">Grows by one with every write.</param>
+/// <param name="ConfigVersion">The configuration version it was computed from; a replica holding an older one must not overwrite it.</param>
+/// <param name="Allocations">One per Service holding addresses, sorted by namespace then name.</param>
+public sealed record AllocationDocument(long Version, long ConfigVersion, IReadOnlyList<StoredAllocation> Allocations)
+{
+    /// <summary>The state key the document lives under.</summary>
+    public const string StateKey = "ipam/allocations";
+
+    public static AllocationDocument Empty { get; } = new(0, 0, []);
+
+    internal Dictionary<ServiceKey, IReadOnlyList<IpAddressValue>> ToHeld()
+    {
+        var held = new Dictionary<ServiceKey, IReadOnlyList<IpAddressValue>>();
+        foreach (var allocation in Allocations)
+        {
+            var addresses = new List<IpAddressValue>(allocation.Addresses.Count);
+            foreach (var text in allocation.Addresses)
+            {
+                // An unreadable address cannot be held; the Service is simply allocated again.
+                if (IpAddressValue.TryParse(text, out var address))
+                {
+                    addresses.Add(address);
+                }
+            }
+
+            held[new ServiceKey(allocation.Namespace, allocation.Name)] = addresses;
+        }
+
+        return held;
+    }
+
+    internal static IReadOnlyList<StoredAllocation> From(IEnumerable<AddressAssignment> assignments) =>
+        [.. assignments.OrderBy(a => a.Service).Select(a => new StoredAllocation(a.Service.Namespace, a.Service.Name, a.Pool, [.. a.Addresses.Select(x => x.ToString())]))];
+
+    internal bool SameAllocations(IReadOnlyList<StoredAllocation> other) =>
+        Allocations.Count == other.Count && Allocations.Zip(other).All(p => p.First.SameAs(p.Second));
+}
+
+/// <summary>One Service's stored addresses.</summary>
+/// <param name="Namespace">The Service's namespace.</param>
+/// <param name="Name">The Service's name.</param>
+/// <param name="Pool">The pool the addresses come from.</param>
+/// <param name="Addresses">The addresses in text form, primary family first.</param>
+public sealed record StoredAllocation(string Namespace, string Name, string Pool, IReadOnlyList<string> Addresses)
+{
+    internal bool SameAs(StoredAllocation other) =>
+        string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)
+        && string.Equals(Name, other.Name, StringComparison.Ordinal)
+        && string.Equals(Pool, other.Pool, StringComparison.Ordinal)
+        && Addresses.SequenceEqual(other.Addresses, StringComparer.Ordinal);
+}

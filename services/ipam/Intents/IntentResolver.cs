@@ -1,0 +1,106 @@
+using IronLb.Core.Configuration;
+using IronLb.Core.Contracts;
+using IronLb.Ipam.Allocation;
+
+namespace IronLb.Ipam.Intents;
+
+/// <summary>
+/// Turns assignments into announcement intents: for each Service with addresses, the L2 and BGP
+/// advertisements that select its pool, resolved against nodes and community aliases, plus its traffic
+/// policy and the nodes that hold its ready endpoints.
+/// </summary>
+internal static class IntentResolver
+{
+    /// <summary>One intent per assignment, sorted by namespace then name.</summary>
+    public static IReadOnlyList<AnnouncementIntent> Resolve(ClusterConfiguration configuration, IEnumerable<AddressAssignment> assignments)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(assignments);
+
+        var pools = configuration.IpAddressPools.GroupBy(p => p.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var services = configuration.Services.GroupBy(s => new ServiceKey(s.Namespace, s.Name)).ToDictionary(g => g.Key, g => g.First());
+        var aliases = configuration.Communities.SelectMany(c => c.Spec.Communities)
+            .GroupBy(a => a.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+
+        // MetalLB never announces from a node labelled exclude-from-external-load-balancers, nor from one whose
+        // network is unavailable.
+        var announcingNodes = configuration.Nodes.Where(n => !n.ExcludedFromExternalLoadBalancers && !n.IsNetworkUnavailable).ToArray();
+        var readyNodes = ReadyNodesByService(configuration);
+
+        var intents = new List<AnnouncementIntent>();
+        foreach (var assignment in assignments.OrderBy(a => a.Service))
+        {
+            pools.TryGetValue(assignment.Pool, out var pool);
+            services.TryGetValue(assignment.Service, out var service);
+            var layer2 = configuration.L2Advertisements
+                .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .OrderBy(ad => ad.Name, StringComparer.Ordinal)
+                .Select(ad => new Layer2Announcement(ad.Name, NodesFor(ad.Spec.NodeSelectors, announcingNodes), [.. ad.Spec.Interfaces]))
+                .ToArray();
+            var bgp = configuration.BgpAdvertisements
+                .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .OrderBy(ad => ad.Name, StringComparer.Ordinal)
+                .Select(ad => ResolveBgp(ad, announcingNodes, aliases))
+                .ToArray();
+
+            intents.Add(new AnnouncementIntent(
+                assignment.Service.Namespace,
+                assignment.Service.Name,
+                [.. assignment.Addresses.Select(a => a.ToString())],
+                assignment.Pool,
+                layer2,
+                bgp,
+                service?.Spec.ExternalTrafficPolicy ?? ServiceSpec.TrafficPolicyCluster,
+                readyNodes.TryGetValue(assignment.Service, out var nodes) ? nodes : []));
+        }
+
+        return intents;
+    }
+
+    /// <summary>MetalLB: an advertisement naming no pools and no pool selectors applies to every pool.</summary>
+    private static bool SelectsPool(ValueList<string> names, ValueList<LabelSelector> selectors, IpAddressPool pool) =>
+        (names.Count == 0 && selectors.Count == 0)
+        || names.Contains(pool.Name, StringComparer.Ordinal)
+        || selectors.Any(s => s.Matches(pool.Metadata.Labels));
+
+    private static string[] NodesFor(IReadOnlyList<LabelSelector> selectors, IEnumerable<Node> nodes) =>
+        [.. nodes.Where(n => LabelSelector.AnyMatches(selectors, n.Metadata.Labels)).Select(n => n.Name).Distinct().Order(StringComparer.Ordinal)];
+
+    private static BgpAnnouncement ResolveBgp(BgpAdvertisement advertisement, IEnumerable<Node> nodes, Dictionary<string, string> aliases)
+    {
+        var standard = new SortedSet<string>(StringComparer.Ordinal);
+        var large = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var written in advertisement.Spec.Communities)
+        {
+            // A name that is not "A:B" or "large:A:B:C" refers to a Community object's alias.
+            var value = aliases.TryGetValue(written, out var aliased) ? aliased : written;
+            if (value.StartsWith("large:", StringComparison.Ordinal))
+            {
+                large.Add(value["large:".Length..]);
+            }
+            else
+            {
+                standard.Add(value);
+            }
+        }
+
+        return new BgpAnnouncement(
+            advertisement.Name,
+            NodesFor(advertisement.Spec.NodeSelectors, nodes),
+            advertisement.Spec.AggregationLength,
+            advertisement.Spec.AggregationLengthV6,
+            advertisement.Spec.LocalPref,
+            [.. standard],
+            [.. large],
+            [.. advertisement.Spec.Peers.Order(StringComparer.Ordinal)]);
+    }
+
+    private static Dictionary<ServiceKey, string[]> ReadyNodesByService(ClusterConfiguration configuration) =>
+        configuration.EndpointSlices
+            .Where(s => s.ServiceName is not null)
+            .GroupBy(s => new ServiceKey(s.Namespace, s.ServiceName!))
+            .ToDictionary(
+                g => g.Key,
+                g => g.SelectMany(s => s.Endpoints).Where(e => e.IsReady && !string.IsNullOrEmpty(e.NodeName))
+                    .Select(e => e.NodeName!).Distinct().Order(StringComparer.Ordinal).ToArray());
+}

@@ -1,0 +1,90 @@
+using IronLb.Core.Configuration;
+using IronLb.Ipam.Allocation;
+
+namespace IronLb.Ipam.Planning;
+
+/// <summary>
+/// Computes every Service's addresses from a configuration and the allocations already held: the one
+/// algorithm behind both <c>ironlb plan</c> and the replicated reconciler, so the two never disagree.
+/// </summary>
+/// <remarks>
+/// Deterministic: the same configuration and held allocations always give the same result. Order matters
+/// when addresses are contested, so it is fixed: held allocations that are still valid are kept first (a
+/// configuration change never moves a Service that may stay), then Services asking for specific addresses,
+/// then everyone else; within each step by namespace and name.
+/// </remarks>
+internal static class AllocationSolver
+{
+    /// <summary>The result: the allocator holding every assignment and one plan per handled Service, sorted.</summary>
+    public sealed record Solution(AddressAllocator Allocator, IReadOnlyList<ServicePlan> Plans, IReadOnlyList<string> PoolErrors);
+
+    public static Solution Solve(
+        ClusterConfiguration configuration,
+        IReadOnlyDictionary<ServiceKey, IReadOnlyList<IpAddressValue>> held,
+        string? loadBalancerClass,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(held);
+
+        var poolErrors = new List<string>();
+        var pools = new List<AddressPoolDefinition>();
+        foreach (var pool in configuration.IpAddressPools)
+        {
+            if (AddressPoolDefinition.TryFrom(pool, out var definition, out var error))
+            {
+                pools.Add(definition!);
+            }
+            else
+            {
+                poolErrors.Add(error!);
+            }
+        }
+
+        var allocator = new AddressAllocator(pools);
+        var errors = new Dictionary<ServiceKey, string>();
+        var requests = new List<AllocationRequest>();
+        foreach (var service in configuration.Services.Where(s => AllocationRequestReader.IsHandled(s, loadBalancerClass)))
+        {
+            var labels = namespaceLabels is not null && namespaceLabels.TryGetValue(service.Namespace, out var l) ? l : null;
+            if (AllocationRequestReader.TryRead(service, labels, out var request, out var error))
+            {
+                requests.Add(request!);
+            }
+            else
+            {
+                errors[new ServiceKey(service.Namespace, service.Name)] = error!;
+            }
+        }
+
+        requests.Sort((a, b) => a.Service.CompareTo(b.Service));
+
+        foreach (var request in requests)
+        {
+            if (held.TryGetValue(request.Service, out var addresses))
+            {
+                // A held allocation that is no longer valid is simply not restored; the Service competes again below.
+                allocator.Restore(request, addresses);
+            }
+        }
+
+        foreach (var request in requests.Where(r => r.RequestedAddresses.Count > 0).Concat(requests.Where(r => r.RequestedAddresses.Count == 0)))
+        {
+            var outcome = allocator.Allocate(request);
+            if (!outcome.Succeeded)
+            {
+                errors[request.Service] = outcome.Error!;
+            }
+        }
+
+        var plans = new List<ServicePlan>(requests.Count + errors.Count);
+        foreach (var key in requests.Select(r => r.Service).Concat(errors.Keys).Distinct().Order())
+        {
+            plans.Add(allocator.TryGet(key, out var assignment)
+                ? new ServicePlan(key.Namespace, key.Name, [.. assignment!.Addresses.Select(a => a.ToString())], assignment.Pool, null)
+                : new ServicePlan(key.Namespace, key.Name, [], null, errors[key]));
+        }
+
+        return new Solution(allocator, plans, poolErrors);
+    }
+}
