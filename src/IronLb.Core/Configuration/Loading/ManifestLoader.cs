@@ -107,8 +107,9 @@ public static class ManifestLoader
             }
             catch (JsonException exception)
             {
-                var line = (exception.LineNumber ?? 0) + 1;
-                collector.Errors.Add(new ConfigurationError(fileName, ConfigurationError.DocumentKind, "#1", $"malformed JSON at line {line.ToString(CultureInfo.InvariantCulture)}: {exception.Message}"));
+                var line = ((exception.LineNumber ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
+                var column = ((exception.BytePositionInLine ?? 0) + 1).ToString(CultureInfo.InvariantCulture);
+                collector.Errors.Add(new ConfigurationError(fileName, ConfigurationError.DocumentKind, "#1", $"malformed JSON at line {line}, column {column}: {JsonProblem(exception.Message)}"));
                 return;
             }
         }
@@ -122,6 +123,14 @@ public static class ManifestLoader
         {
             ReadDocument(document.Root, fileName, DocumentName(document.Index), collector, allowList: true);
         }
+    }
+
+    // System.Text.Json appends advice for programmers ("Change the reader options") and the position; the position is already given.
+    private static string JsonProblem(string message)
+    {
+        var positionAt = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        var problem = positionAt >= 0 ? message[..positionAt] : message;
+        return problem.Replace(" Change the reader options.", "", StringComparison.Ordinal).Trim();
     }
 
     private static string DocumentName(int index) => "#" + index.ToString(CultureInfo.InvariantCulture);

@@ -17,12 +17,12 @@ public static class ConfigurationValidator
         return context.Errors.OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Loads a directory and validates it: load errors first, then validation errors, ready to print one per line.</summary>
+    /// <summary>Loads a directory and validates it; every error grouped by file (load errors first within a file), ready to print one per line.</summary>
     public static IReadOnlyList<ConfigurationError> LoadAndValidate(string directory, out ClusterConfiguration configuration)
     {
         var loaded = ManifestLoader.LoadDirectory(directory);
         configuration = loaded.Configuration;
-        return [.. loaded.Errors, .. Validate(loaded.Configuration)];
+        return loaded.Errors.Concat(Validate(loaded.Configuration)).OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
     }
 }
 
