@@ -1,0 +1,23 @@
+using IronLb.Testing;
+
+namespace IronLb.EndToEnd.Tests;
+
+/// <summary>A temporary copy of examples/ that a test may change, removed on dispose.</summary>
+internal sealed class ManifestFolder : IDisposable
+{
+    public ManifestFolder()
+    {
+        Path = Directory.CreateTempSubdirectory("ironlb-manifests-").FullName;
+        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.PathOf("examples")))
+        {
+            File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
+        }
+    }
+
+    public string Path { get; }
+
+    /// <summary>Adds a manifest file; the running configuration source picks it up.</summary>
+    public void Write(string fileName, string content) => File.WriteAllText(System.IO.Path.Combine(Path, fileName), content);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

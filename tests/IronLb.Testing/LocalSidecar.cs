@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace IronLb.Testing;
+
+/// <summary>One ironlb-local-sidecar process, started the way a lab starts it, reachable over gRPC and HTTP on loopback.</summary>
+public sealed partial class LocalSidecar : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+
+    private LocalSidecar(ChildProcess process, int grpcPort, int httpPort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        HttpPort = httpPort;
+    }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public string GrpcEndpoint => "http://127.0.0.1:" + GrpcPort.ToString(CultureInfo.InvariantCulture);
+
+    public string HttpEndpoint => "http://127.0.0.1:" + HttpPort.ToString(CultureInfo.InvariantCulture);
+
+    public string Output => _process.Output;
+
+    /// <summary>Starts a sidecar for <paramref name="appId"/> and waits for its "ready grpc=… http=…" line.</summary>
+    public static async Task<LocalSidecar> StartAsync(string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null)
+    {
+        var arguments = new List<string>
+        {
+            RepositoryLayout.BuiltAssembly("tools/local-sidecar", "ironlb-local-sidecar"),
+            "--app-id", appId, "--pod-name", podName, "--redis", redis.Host, "--resources-path", resourcesPath,
+            "--dapr-grpc-port", (grpcPort ?? LoopbackPorts.Next()).ToString(CultureInfo.InvariantCulture),
+            "--dapr-http-port", (httpPort ?? LoopbackPorts.Next()).ToString(CultureInfo.InvariantCulture),
+        };
+        if (appPort is { } port)
+        {
+            arguments.AddRange(["--app-port", port.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        var (process, ready) = await ChildProcess.StartAsync("dotnet", arguments, ReadyLine(), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        return new LocalSidecar(
+            process,
+            int.Parse(ready.Groups["grpc"].Value, CultureInfo.InvariantCulture),
+            int.Parse(ready.Groups["http"].Value, CultureInfo.InvariantCulture));
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    [GeneratedRegex(@"ready grpc=(?<grpc>\d+) http=(?<http>\d+)")]
+    private static partial Regex ReadyLine();
+}
