@@ -34,9 +34,7 @@ internal sealed partial class SubscriptionHost(
             return;
         }
 
-        state.MarkReady(subscriptions);
-        LogAppReady(_logger, options.AppPort.Value, subscriptions.Count);
-        var consumers = new List<Task>();
+        var consumers = new List<TopicConsumer>();
         foreach (var subscription in subscriptions)
         {
             if (!components.PubSubs.TryGetValue(subscription.PubsubName, out var component))
@@ -48,10 +46,15 @@ internal sealed partial class SubscriptionHost(
             var database = await redis.GetDatabaseAsync(component.RedisHost).ConfigureAwait(false);
             var consumer = new TopicConsumer(
                 component, subscription, instance.ConsumerName, database, app, publisher, time, options.StreamPollInterval, loggers.CreateLogger<TopicConsumer>());
-            consumers.Add(consumer.RunAsync(stoppingToken));
+            await consumer.SubscribeAsync().ConfigureAwait(false);
+            consumers.Add(consumer);
         }
 
-        await Task.WhenAll(consumers).ConfigureAwait(false);
+        // Healthy only once every consumer group exists, as daprd reports healthy only after its subscriptions
+        // started: a publish the app makes after WaitForSidecarAsync must not fall before the group's "$".
+        state.MarkReady(subscriptions);
+        LogAppReady(_logger, options.AppPort.Value, subscriptions.Count);
+        await Task.WhenAll(consumers.Select(c => c.RunAsync(stoppingToken))).ConfigureAwait(false);
     }
 
     // Bounded by AppStartTimeout so a sidecar whose app never comes up says so instead of probing forever.

@@ -28,9 +28,12 @@ internal sealed partial class TopicConsumer(
 
     private string Group => component.ConsumerId;
 
+    /// <summary>Creates the consumer group; messages published after this reach the subscription.</summary>
+    public Task SubscribeAsync() => EnsureGroupAsync();
+
+    /// <summary>Reads and redelivers until <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await EnsureGroupAsync().ConfigureAwait(false);
         LogConsuming(logger, Topic, component.Name, Group, consumerName);
         var reclaim = component.RedeliveryEnabled ? ReclaimLoopAsync(cancellationToken) : Task.CompletedTask;
         await Task.WhenAll(ReadLoopAsync(cancellationToken), reclaim).ConfigureAwait(false);

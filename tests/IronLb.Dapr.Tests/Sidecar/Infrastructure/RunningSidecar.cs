@@ -27,14 +27,22 @@ internal sealed class RunningSidecar : IAsyncDisposable
 
     public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}");
 
-    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, string? clientApiToken = null)
+    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, string? clientApiToken = null, Xunit.Abstractions.ITestOutputHelper? output = null)
     {
         options.GrpcPort = 0;
         options.HttpPort = 0;
         options.StreamPollInterval = TimeSpan.FromMilliseconds(20);
         options.AppProbeInterval = TimeSpan.FromMilliseconds(50);
         options.AppCallTimeout = TimeSpan.FromSeconds(10);
-        var app = SidecarApplication.Build(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = SidecarApplication.Build(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+            if (output is not null)
+            {
+                logging.AddProvider(new TestOutputLoggerProvider(output, $"[{options.AppId}/{options.PodName}]"));
+            }
+        });
         await app.StartAsync().ConfigureAwait(false);
         return new RunningSidecar(app, app.Services.GetRequiredService<SidecarEndpoints>(), clientApiToken ?? options.DaprApiToken);
     }

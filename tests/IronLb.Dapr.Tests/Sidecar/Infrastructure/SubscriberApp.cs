@@ -66,7 +66,8 @@ internal sealed class SubscriberApp : IAsyncDisposable
         app.MapSubscribeHandler();
         foreach (var spec in topics)
         {
-            app.MapPost($"events/{spec.Topic}", async (HttpContext context) => await subscriber.ReceiveAsync(spec.Topic, context))
+            // A RequestDelegate that runs the IResult itself: a lambda over HttpContext binds to RequestDelegate and would drop it.
+            app.MapPost($"events/{spec.Topic}", async context => await (await subscriber.ReceiveAsync(spec.Topic, context)).ExecuteAsync(context))
                .WithTopic(new TopicOptions { PubsubName = spec.PubsubName, Name = spec.Topic, DeadLetterTopic = spec.DeadLetterTopic });
         }
 
