@@ -247,6 +247,14 @@ internal sealed partial class BgpFsm : IDisposable
     {
         switch (e.Kind)
         {
+            case BgpEventKind.CollisionSwitch when State != BgpState.Established:
+                // The host has already closed the losing connection and put the winner in its place.
+                _session = null;
+                _keepalive.Stop();
+                _host.Send(OpenNegotiation.BuildOpen(_settings));
+                _hold.Start(OpenSentHoldTime);
+                State = BgpState.OpenSent;
+                break;
             case BgpEventKind.ManualStop:
                 Stop(new NotificationMessage(BgpErrorCode.Cease, BgpErrorSubcode.AdministrativeShutdown), manual: true);
                 break;

@@ -60,5 +60,14 @@ internal sealed record BgpPeerSettings
     /// <summary>Restart time advertised with graceful restart. Default: 120 s.</summary>
     public TimeSpan GracefulRestartTime { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>NEXT_HOP for IPv4 prefixes; null uses the session's local address when it is IPv4.</summary>
+    public IPAddress? Ipv4NextHop { get; init; }
+
+    /// <summary>Next hop for IPv6 prefixes (needed when they ride an IPv4 session); null uses the session's local IPv6 address.</summary>
+    public IPAddress? Ipv6NextHop { get; init; }
+
+    /// <summary>The BGPPeer's name, which announcements use to pick their peers.</summary>
+    public string Name { get; init; } = "";
+
     public bool IsInternal => LocalAsn == PeerAsn;
 }

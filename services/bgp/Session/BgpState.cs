@@ -39,6 +39,9 @@ internal enum BgpEventKind
     UpdateMsg = 27,
     UpdateMsgErr = 28,
     RouteRefreshMsg = 100,
+
+    /// <summary>Collision resolution kept the peer's connection: restart the OPEN exchange on it (RFC 4271 §6.8).</summary>
+    CollisionSwitch = 101,
 }
 
 /// <summary>One FSM event; messages and errors ride along, timer events carry the generation of the timer that fired.</summary>

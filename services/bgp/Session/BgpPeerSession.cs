@@ -1,0 +1,450 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using IronLb.Bgp.Protocol;
+using IronLb.Bgp.Rib;
+using IronLb.Bgp.Transport;
+
+namespace IronLb.Bgp.Session;
+
+/// <summary>
+/// One peer: its FSM, its TCP connection(s) and its Adj-RIB-Out, driven by a single loop so that none of them
+/// needs a lock. Sockets, timers and callers only post inputs to that loop.
+/// </summary>
+internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserver, IAsyncDisposable
+{
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly IBgpSocketFactory _sockets;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Channel<Input> _inbox = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BgpFsm _fsm;
+    private readonly AdjRibOut _rib = new();
+    private readonly List<Task> _closing = [];
+    private readonly List<(Func<BgpPeerStatus, bool> Condition, TaskCompletionSource Done)> _waiters = [];
+    private BgpConnection? _connection;
+    private BgpConnection? _pending;
+    private CancellationTokenSource? _connectAttempt;
+    private int _attempt;
+    private NegotiatedSession? _session;
+    private UpdateContext? _context;
+    private Task _loop = Task.CompletedTask;
+    private volatile BgpPeerStatus _status;
+    private int _establishedCount;
+    private long _updatesSent;
+    private long _updatesReceived;
+    private DateTimeOffset? _establishedAt;
+    private string? _lastError;
+    private bool _stopped;
+
+    public BgpPeerSession(BgpPeerSettings settings, IBgpSocketFactory sockets, TimeProvider time, ILogger logger)
+    {
+        Settings = settings;
+        _sockets = sockets;
+        _time = time;
+        _logger = logger;
+        _fsm = new BgpFsm(settings, time, this, logger);
+        _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null);
+    }
+
+    public BgpPeerSettings Settings { get; }
+
+    public BgpPeerStatus Status => _status;
+
+    public void Start()
+    {
+        _loop = Task.Run(RunAsync);
+        Post(new FsmInput(new BgpEvent(Settings.Passive ? BgpEventKind.ManualStartPassive : BgpEventKind.ManualStart), null));
+    }
+
+    /// <summary>Replaces what this peer should hold; the difference goes out as UPDATEs once Established.</summary>
+    public void SetAnnouncements(IReadOnlyCollection<Announcement> announcements) => Post(new DesiredInput(announcements));
+
+    /// <summary>Hands over a connection the listener accepted from this peer's address.</summary>
+    public void Accept(Socket socket)
+    {
+        if (!_inbox.Writer.TryWrite(new InboundInput(socket)))
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>Completes when the status satisfies <paramref name="condition"/> (checked after every input).</summary>
+    public Task WaitForAsync(Func<BgpPeerStatus, bool> condition, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(new WaitInput(condition, done));
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Withdraws every route, sends a Cease NOTIFICATION and closes (a clean exit, ARCHITECTURE rule 6).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Post(new StopInput(done)))
+        {
+            await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await StopAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _fsm.Dispose();
+    }
+
+    void IBgpConnectionObserver.OnReceived(BgpConnection connection, BgpDecodeResult result) => Post(new ReceivedInput(connection, result));
+
+    void IBgpConnectionObserver.OnClosed(BgpConnection connection) => Post(new ClosedInput(connection));
+
+    void IBgpFsmHost.PostTimerEvent(BgpEvent timerEvent) => Post(new FsmInput(timerEvent, null));
+
+    void IBgpFsmHost.Connect()
+    {
+        _connectAttempt?.Cancel();
+        _connectAttempt?.Dispose();
+        var attempt = ++_attempt;
+        var cancellation = _connectAttempt = new CancellationTokenSource(Settings.ConnectRetryTime, _time);
+        _ = Task.Run(async () =>
+        {
+            Socket? socket = null;
+            try
+            {
+                socket = await BgpConnector.ConnectAsync(Settings, _sockets, cancellation.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                LogConnectFailed(_logger, Settings.PeerAddress, ex.Message);
+            }
+
+            if (!Post(new ConnectedInput(attempt, socket)))
+            {
+                socket?.Dispose();
+            }
+        });
+    }
+
+    void IBgpFsmHost.Disconnect()
+    {
+        _connectAttempt?.Cancel();
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            _closing.Add(connection.CloseAsync(FlushTimeout));
+        }
+    }
+
+    void IBgpFsmHost.Send(BgpMessage message) => _connection?.Send(message);
+
+    void IBgpFsmHost.OnEstablished(NegotiatedSession session)
+    {
+        _session = session;
+        _establishedCount++;
+        _establishedAt = _time.GetUtcNow();
+        var local = _connection!.Local.Address;
+        local = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
+        _context = new UpdateContext(
+            Settings.LocalAsn,
+            Settings.IsInternal,
+            Settings.Ipv4NextHop ?? (local.AddressFamily == AddressFamily.InterNetwork ? local : null),
+            Settings.Ipv6NextHop ?? (local.AddressFamily == AddressFamily.InterNetworkV6 ? local : null),
+            session.CodecOptions);
+        LogEstablished(_logger, Settings.PeerAddress, session.HoldTime.TotalSeconds, string.Join(",", session.Families));
+
+        // The initial table transfer, then End-of-RIB for every family so the peer knows it has everything (RFC 4724 §2).
+        _rib.ForgetAdvertised();
+        SendChanges();
+        foreach (var family in session.Families)
+        {
+            _connection.Send(UpdatePacker.EndOfRib(family));
+        }
+    }
+
+    void IBgpFsmHost.OnMessage(BgpMessage message)
+    {
+        if (message is RouteRefreshMessage refresh && _session!.Families.Contains(refresh.Family))
+        {
+            // RFC 2918 §4: re-send the whole Adj-RIB-Out of that family.
+            var buffer = new ArrayBufferWriter<byte>();
+            foreach (var group in _rib.Snapshot(refresh.Family))
+            {
+                _updatesSent += UpdatePacker.WriteGroup(buffer, group, _context!);
+            }
+
+            _connection!.Send(buffer.WrittenMemory);
+        }
+        else if (message is UpdateMessage)
+        {
+            _updatesReceived++;
+        }
+    }
+
+    void IBgpFsmHost.OnSessionDown()
+    {
+        _session = null;
+        _context = null;
+        _establishedAt = null;
+        _rib.ForgetAdvertised();
+    }
+
+    private bool Post(Input input) => _inbox.Writer.TryWrite(input);
+
+    private async Task RunAsync()
+    {
+        await foreach (var input in _inbox.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await HandleAsync(input).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // One peer's failure must never take the process or other sessions down: reset this one.
+                LogSessionFault(_logger, ex, Settings.PeerAddress);
+                _lastError = ex.Message;
+                _fsm.Handle(new BgpEvent(BgpEventKind.TcpConnectionFails));
+            }
+
+            Publish();
+        }
+    }
+
+    private async Task HandleAsync(Input input)
+    {
+        switch (input)
+        {
+            case FsmInput fsm:
+                _fsm.Handle(fsm.Event);
+                break;
+            case ReceivedInput received when received.Connection == _pending:
+                ResolveCollision(received.Result);
+                break;
+            case ReceivedInput received when received.Connection == _connection:
+                OnReceived(received.Result);
+                break;
+            case ClosedInput closed when closed.Connection == _connection:
+                _fsm.Handle(new BgpEvent(BgpEventKind.TcpConnectionFails));
+                break;
+            case ClosedInput closed when closed.Connection == _pending:
+                _pending = null;
+                break;
+            case ConnectedInput connected:
+                OnConnected(connected);
+                break;
+            case InboundInput inbound:
+                OnInbound(inbound.Socket);
+                break;
+            case DesiredInput desired:
+                _rib.SetDesired(desired.Announcements);
+                if (_fsm.State == BgpState.Established)
+                {
+                    SendChanges();
+                }
+
+                break;
+            case WaitInput wait:
+                _waiters.Add((wait.Condition, wait.Done));
+                break;
+            case StopInput stop:
+                await StopCoreAsync().ConfigureAwait(false);
+                stop.Done.TrySetResult();
+                break;
+            default:
+                break; // input from a connection that is no longer ours
+        }
+    }
+
+    private void OnReceived(BgpDecodeResult result)
+    {
+        if (result.Error is { } error && result.IsSessionReset)
+        {
+            _lastError = error.ToString();
+            var kind = error.Code switch
+            {
+                BgpErrorCode.MessageHeader => BgpEventKind.BgpHeaderErr,
+                BgpErrorCode.OpenMessage => BgpEventKind.BgpOpenMsgErr,
+                _ => BgpEventKind.UpdateMsgErr,
+            };
+
+            // Before Established an UPDATE error is still answered with its NOTIFICATION, through the header-error path.
+            _fsm.Handle(new BgpEvent(kind == BgpEventKind.UpdateMsgErr && _fsm.State != BgpState.Established ? BgpEventKind.BgpHeaderErr : kind, error));
+            return;
+        }
+
+        if (result.Error is { } soft)
+        {
+            // RFC 7606: treat-as-withdraw and attribute discard are logged, the session stays up.
+            LogRevisedErrorHandling(_logger, Settings.PeerAddress, result.Action, soft.Subcode);
+        }
+
+        var message = result.Message!;
+        var kindFor = message switch
+        {
+            OpenMessage => BgpEventKind.BgpOpen,
+            KeepaliveMessage => BgpEventKind.KeepAliveMsg,
+            UpdateMessage => BgpEventKind.UpdateMsg,
+            RouteRefreshMessage => BgpEventKind.RouteRefreshMsg,
+            NotificationMessage { Code: BgpErrorCode.OpenMessage, Subcode: BgpErrorSubcode.UnsupportedVersionNumber } => BgpEventKind.NotifMsgVerErr,
+            _ => BgpEventKind.NotifMsg,
+        };
+        if (message is NotificationMessage notification)
+        {
+            _lastError = "received " + notification;
+            LogNotificationReceived(_logger, Settings.PeerAddress, notification.Code, notification.Subcode);
+        }
+
+        _fsm.Handle(new BgpEvent(kindFor, message));
+    }
+
+    private void OnConnected(ConnectedInput connected)
+    {
+        if (connected.Attempt != _attempt || _fsm.State != BgpState.Connect || _stopped)
+        {
+            connected.Socket?.Dispose();
+            return;
+        }
+
+        if (connected.Socket is null)
+        {
+            _fsm.Handle(new BgpEvent(BgpEventKind.TcpConnectionFails));
+            return;
+        }
+
+        _connection = new BgpConnection(connected.Socket, inbound: false, this, _logger);
+        _connection.Start();
+        _fsm.Handle(new BgpEvent(BgpEventKind.TcpCrAcked));
+    }
+
+    private void OnInbound(Socket socket)
+    {
+        switch (_fsm.State)
+        {
+            case BgpState.Connect or BgpState.Active when !_stopped:
+                // Take the peer's connection instead of our own attempt.
+                _connectAttempt?.Cancel();
+                _attempt++;
+                _connection = new BgpConnection(socket, inbound: true, this, _logger);
+                _connection.Start();
+                _fsm.Handle(new BgpEvent(BgpEventKind.TcpConnectionConfirmed));
+                break;
+            case BgpState.OpenSent or BgpState.OpenConfirm when !_stopped:
+                // A collision (RFC 4271 §6.8): hold the new connection until its OPEN names the peer's identifier.
+                if (_pending is { } older)
+                {
+                    _closing.Add(older.CloseAsync(TimeSpan.Zero));
+                }
+
+                _pending = new BgpConnection(socket, inbound: true, this, _logger);
+                _pending.Start();
+                break;
+            default:
+                // Idle refuses connections (§8.2.2); in Established the existing session wins.
+                var refused = new BgpConnection(socket, inbound: true, this, _logger);
+                refused.Send(new NotificationMessage(BgpErrorCode.Cease, _fsm.State == BgpState.Established ? BgpErrorSubcode.ConnectionCollisionResolution : BgpErrorSubcode.ConnectionRejected));
+                refused.Start();
+                _closing.Add(refused.CloseAsync(FlushTimeout));
+                break;
+        }
+    }
+
+    /// <summary>RFC 4271 §6.8: of two connections, keep the one opened by the speaker with the higher BGP Identifier.</summary>
+    private void ResolveCollision(BgpDecodeResult result)
+    {
+        var pending = _pending!;
+        _pending = null;
+        if (result.Message is not OpenMessage open)
+        {
+            _closing.Add(pending.CloseAsync(TimeSpan.Zero));
+            return;
+        }
+
+        var peerWins = open.BgpIdentifier > Settings.RouterId;
+        var loser = peerWins ? _connection! : pending;
+        LogCollision(_logger, Settings.PeerAddress, peerWins ? "the peer's connection" : "ours");
+        loser.Send(new NotificationMessage(BgpErrorCode.Cease, BgpErrorSubcode.ConnectionCollisionResolution));
+        _closing.Add(loser.CloseAsync(FlushTimeout));
+        if (peerWins)
+        {
+            _connection = pending;
+            _fsm.Handle(new BgpEvent(BgpEventKind.CollisionSwitch));
+            _fsm.Handle(new BgpEvent(BgpEventKind.BgpOpen, open));
+        }
+    }
+
+    private void SendChanges()
+    {
+        var changes = _rib.TakeChanges(_session!.Families);
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
+        _updatesSent += UpdatePacker.Write(buffer, changes, _context!);
+        _connection!.Send(buffer.WrittenMemory);
+    }
+
+    private async Task StopCoreAsync()
+    {
+        _stopped = true;
+        if (_fsm.State == BgpState.Established)
+        {
+            _rib.Clear();
+            SendChanges();
+        }
+
+        _fsm.Handle(new BgpEvent(BgpEventKind.ManualStop));
+        if (_pending is { } pending)
+        {
+            _closing.Add(pending.CloseAsync(TimeSpan.Zero));
+        }
+
+        await Task.WhenAll(_closing).ConfigureAwait(false);
+        _inbox.Writer.TryComplete();
+        _connectAttempt?.Cancel();
+    }
+
+    private void Publish()
+    {
+        _closing.RemoveAll(t => t.IsCompleted);
+        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError);
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Condition(_status))
+            {
+                _waiters[i].Done.TrySetResult();
+                _waiters.RemoveAt(i);
+            }
+        }
+    }
+
+    private abstract record Input;
+
+    private sealed record FsmInput(BgpEvent Event, BgpConnection? Connection) : Input;
+
+    private sealed record ReceivedInput(BgpConnection Connection, BgpDecodeResult Result) : Input;
+
+    private sealed record ClosedInput(BgpConnection Connection) : Input;
+
+    private sealed record ConnectedInput(int Attempt, Socket? Socket) : Input;
+
+    private sealed record InboundInput(Socket Socket) : Input;
+
+    private sealed record DesiredInput(IReadOnlyCollection<Announcement> Announcements) : Input;
+
+    private sealed record WaitInput(Func<BgpPeerStatus, bool> Condition, TaskCompletionSource Done) : Input;
+
+    private sealed record StopInput(TaskCompletionSource Done) : Input;
+}

@@ -1,0 +1,14 @@
+using System.Net;
+
+namespace IronLb.Bgp.Session;
+
+/// <summary>A point-in-time view of one peer session, for /status, metrics and tests.</summary>
+internal sealed record BgpPeerStatus(
+    IPAddress Peer,
+    BgpState State,
+    int EstablishedCount,
+    int AdvertisedPrefixes,
+    long UpdatesSent,
+    long UpdatesReceived,
+    DateTimeOffset? EstablishedAt,
+    string? LastError);

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Sockets;
+using IronLb.Bgp.Rib;
+using IronLb.Bgp.Transport;
+
+namespace IronLb.Bgp.Session;
+
+/// <summary>A route to announce and the peers (by BGPPeer name) it goes to; no names means every peer.</summary>
+internal sealed record PeerAnnouncement(Announcement Announcement, IReadOnlyCollection<string> Peers);
+
+/// <summary>Where the speaker listens for peers that connect to it.</summary>
+internal sealed record BgpSpeakerSettings
+{
+    /// <summary>Listening endpoint; port 0 picks a free one, null turns listening off. Default: [::]:179 (dual stack).</summary>
+    public IPEndPoint? ListenEndpoint { get; init; } = new(IPAddress.IPv6Any, 179);
+}
+
+/// <summary>
+/// This node's BGP speaker: one session per configured peer, a shared listener, and the announcements every
+/// session keeps its peer's RIB equal to. The host calls <see cref="SetPeersAsync"/> and <see cref="SetAnnouncements"/>
+/// whenever configuration or intents change, and <see cref="StopAsync"/> on SIGTERM.
+/// </summary>
+internal sealed partial class BgpSpeaker : IAsyncDisposable
+{
+    private readonly BgpSpeakerSettings _settings;
+    private readonly IBgpSocketFactory _sockets;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<IPAddress, BgpPeerSession> _peers = [];
+    private IReadOnlyCollection<PeerAnnouncement> _announcements = [];
+    private BgpListener? _listener;
+
+    public BgpSpeaker(BgpSpeakerSettings settings, IBgpSocketFactory? sockets, TimeProvider time, ILoggerFactory loggers)
+    {
+        _settings = settings;
+        _sockets = sockets ?? DefaultSocketFactory.Instance;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<BgpSpeaker>();
+    }
+
+    public IPEndPoint? ListenEndpoint => _listener?.LocalEndPoint;
+
+    public void Start()
+    {
+        if (_settings.ListenEndpoint is { } endpoint)
+        {
+            _listener = new BgpListener(_sockets, endpoint, OnAccepted, _logger);
+            _listener.Start();
+        }
+    }
+
+    /// <summary>Adds, keeps or removes sessions so that they match <paramref name="peers"/>; a changed peer is restarted.</summary>
+    public async Task SetPeersAsync(IEnumerable<BgpPeerSettings> peers, CancellationToken cancellationToken)
+    {
+        var stopping = new List<BgpPeerSession>();
+        lock (_gate)
+        {
+            var wanted = peers.ToDictionary(p => Normalize(p.PeerAddress));
+            foreach (var (address, session) in _peers.ToList())
+            {
+                if (!wanted.TryGetValue(address, out var settings) || settings != session.Settings)
+                {
+                    _peers.Remove(address);
+                    stopping.Add(session);
+                }
+            }
+
+            foreach (var (address, settings) in wanted)
+            {
+                if (_peers.ContainsKey(address))
+                {
+                    continue;
+                }
+
+                var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>());
+                _listener?.SetPassword(settings.PeerAddress, settings.Password);
+                _peers[address] = session;
+                session.SetAnnouncements(For(settings, _announcements));
+                session.Start();
+            }
+        }
+
+        foreach (var session in stopping)
+        {
+            await session.StopAsync(cancellationToken).ConfigureAwait(false);
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Replaces the routes to announce; each session sends only the difference.</summary>
+    public void SetAnnouncements(IReadOnlyCollection<PeerAnnouncement> announcements)
+    {
+        lock (_gate)
+        {
+            _announcements = announcements;
+            foreach (var session in _peers.Values)
+            {
+                session.SetAnnouncements(For(session.Settings, announcements));
+            }
+        }
+    }
+
+    public IReadOnlyList<BgpPeerStatus> Status()
+    {
+        lock (_gate)
+        {
+            return _peers.Values.Select(p => p.Status).ToList();
+        }
+    }
+
+    /// <summary>The session for a peer address, for waiting on it.</summary>
+    public BgpPeerSession? Peer(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return _peers.GetValueOrDefault(Normalize(address));
+        }
+    }
+
+    /// <summary>Withdraws everything and closes every session with a Cease NOTIFICATION.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        List<BgpPeerSession> sessions;
+        lock (_gate)
+        {
+            sessions = [.. _peers.Values];
+        }
+
+        if (_listener is { } listener)
+        {
+            _listener = null;
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(sessions.Select(s => s.StopAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await StopAsync(bound.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        List<BgpPeerSession> sessions;
+        lock (_gate)
+        {
+            sessions = [.. _peers.Values];
+            _peers.Clear();
+        }
+
+        foreach (var session in sessions)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static List<Announcement> For(BgpPeerSettings peer, IReadOnlyCollection<PeerAnnouncement> announcements) =>
+        announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(peer.Name)).Select(a => a.Announcement).ToList();
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private bool OnAccepted(Socket socket)
+    {
+        var remote = Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
+        BgpPeerSession? session;
+        lock (_gate)
+        {
+            session = _peers.GetValueOrDefault(remote);
+        }
+
+        if (session is null)
+        {
+            return false;
+        }
+
+        session.Accept(socket);
+        return true;
+    }
+}

@@ -1,0 +1,17 @@
+using System.Net.Sockets;
+
+namespace IronLb.Bgp.Transport;
+
+/// <summary>Creates the TCP sockets of BGP sessions; a socket stays in the network namespace it was created in.</summary>
+internal interface IBgpSocketFactory
+{
+    Socket Create(AddressFamily family);
+}
+
+/// <summary>Sockets in the process's own network namespace.</summary>
+internal sealed class DefaultSocketFactory : IBgpSocketFactory
+{
+    public static DefaultSocketFactory Instance { get; } = new();
+
+    public Socket Create(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
+}

@@ -1,0 +1,150 @@
+using System.Net;
+using IronLb.Bgp.Protocol;
+using IronLb.Bgp.Rib;
+using IronLb.Bgp.Session;
+using IronLb.Bgp.Transport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace IronLb.Bgp.Tests.Transport;
+
+/// <summary>A real <see cref="BgpPeerSession"/> over real loopback TCP against a scripted peer.</summary>
+public sealed class BgpPeerSessionLoopbackTests
+{
+    private static BgpPeerSettings Settings(int port) => new()
+    {
+        LocalAsn = 64501,
+        PeerAsn = 64500,
+        PeerAddress = IPAddress.Loopback,
+        PeerPort = port,
+        RouterId = 0xC000020B,
+        HoldTime = TimeSpan.FromSeconds(9),
+        Ipv6NextHop = IPAddress.Parse("2001:db8:1::11"),
+
+        // Loopback is no valid NEXT_HOP (RFC 4271 §6.3), so the session names a documentation address.
+        Ipv4NextHop = IPAddress.Parse("192.0.2.11"),
+    };
+
+    private static async Task<BgpPeerSession> EstablishAsync(WirePeer peer, IReadOnlyCollection<Announcement> routes, CancellationToken ct)
+    {
+        var session = new BgpPeerSession(Settings(peer.Port), DefaultSocketFactory.Instance, TimeProvider.System, NullLogger.Instance);
+        session.SetAnnouncements(routes);
+        session.Start();
+        await peer.AcceptAsync(ct);
+        var open = Assert.IsType<OpenMessage>(await peer.ReceiveAsync(ct));
+        Assert.True(open.Supports(BgpFamily.Ipv6Unicast));
+        await peer.SendAsync(new OpenMessage(4, 64500, 9, 0xC0000201, [new MultiprotocolCapability(BgpFamily.Ipv4Unicast), new MultiprotocolCapability(BgpFamily.Ipv6Unicast), new FourOctetAsCapability(64500)]), ct);
+        await peer.SendAsync(KeepaliveMessage.Instance, ct);
+        Assert.IsType<KeepaliveMessage>(await peer.ReceiveAsync(ct));
+        await session.WaitForAsync(s => s.State == BgpState.Established, ct);
+        return session;
+    }
+
+    private static Announcement[] Routes(int v6Count) =>
+    [
+        new(IPNetwork.Parse("203.0.113.10/32"), new RouteAttributes(communities: [RouteAttributes.ParseCommunity("64500:7")])),
+        .. Enumerable.Range(1, v6Count).Select(i => new Announcement(new IPNetwork(IPAddress.Parse($"2001:db8:100::{i:x}"), 128), RouteAttributes.Default)),
+    ];
+
+    [Fact]
+    public async Task Established_TableTransfer_SendsEveryPrefixPackedThenEndOfRib()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        var routes = Routes(2000);
+        await using var session = await EstablishAsync(peer, routes, cts.Token);
+
+        var received = new HashSet<IPNetwork>();
+        var endOfRib = new HashSet<BgpFamily>();
+        var updates = 0;
+        while (endOfRib.Count < 2)
+        {
+            var update = Assert.IsType<UpdateMessage>(await peer.ReceiveAsync(cts.Token));
+            if (update.EndOfRibFamily is { } family)
+            {
+                endOfRib.Add(family);
+                continue;
+            }
+
+            updates++;
+            received.UnionWith(update.Nlri);
+            received.UnionWith(update.Attributes?.MpReach?.Prefixes ?? []);
+        }
+
+        Assert.Equal(routes.Select(r => r.Prefix).ToHashSet(), received);
+        Assert.InRange(updates, 2, 11);
+    }
+
+    [Fact]
+    public async Task StopAsync_Established_WithdrawsEverythingThenSendsCease()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        var routes = Routes(300);
+        var session = await EstablishAsync(peer, routes, cts.Token);
+        await session.WaitForAsync(s => s.AdvertisedPrefixes == routes.Length, cts.Token);
+
+        var stopping = session.StopAsync(cts.Token);
+        var withdrawn = new HashSet<IPNetwork>();
+        NotificationMessage? cease = null;
+        for (var message = await peer.ReceiveAsync(cts.Token); message is not null; message = await peer.ReceiveAsync(cts.Token))
+        {
+            if (message is UpdateMessage { EndOfRibFamily: null } update)
+            {
+                withdrawn.UnionWith(update.Withdrawn);
+                withdrawn.UnionWith(update.Attributes?.MpUnreach?.Prefixes ?? []);
+            }
+            else if (message is NotificationMessage notification)
+            {
+                cease = notification;
+            }
+        }
+
+        await stopping;
+        Assert.Equal(routes.Select(r => r.Prefix).ToHashSet(), withdrawn);
+        Assert.Equal((BgpErrorCode.Cease, BgpErrorSubcode.AdministrativeShutdown), (cease!.Code, cease.Subcode));
+        await session.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ReceivedBrokenMarker_Established_AnswersConnectionNotSynchronizedAndResets()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        await using var session = await EstablishAsync(peer, [], cts.Token);
+        var garbage = BgpMessageWriter.ToArray(KeepaliveMessage.Instance, BgpCodecOptions.Default);
+        garbage[0] = 0;
+
+        await peer.SendAsync(garbage, cts.Token);
+
+        BgpMessage? message;
+        do
+        {
+            message = await peer.ReceiveAsync(cts.Token);
+        }
+        while (message is not null and not NotificationMessage);
+
+        var notification = Assert.IsType<NotificationMessage>(message);
+        Assert.Equal((BgpErrorCode.MessageHeader, BgpErrorSubcode.ConnectionNotSynchronized), (notification.Code, notification.Subcode));
+        await session.WaitForAsync(s => s.State != BgpState.Established, cts.Token);
+    }
+
+    [Fact]
+    public async Task DesiredChanges_Established_SendsOnlyTheDifference()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        var routes = Routes(3);
+        await using var session = await EstablishAsync(peer, routes, cts.Token);
+        for (var eor = 0; eor < 2;)
+        {
+            eor += (await peer.ReceiveAsync(cts.Token)) is UpdateMessage { EndOfRibFamily: not null } ? 1 : 0;
+        }
+
+        session.SetAnnouncements([.. routes.Skip(1), new Announcement(IPNetwork.Parse("198.51.100.0/24"), RouteAttributes.Default)]);
+
+        var withdraw = Assert.IsType<UpdateMessage>(await peer.ReceiveAsync(cts.Token));
+        var announce = Assert.IsType<UpdateMessage>(await peer.ReceiveAsync(cts.Token));
+        Assert.Equal([IPNetwork.Parse("203.0.113.10/32")], withdraw.Withdrawn);
+        Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], announce.Nlri);
+    }
+}
