@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace IronLb.Layer2.Tests.Lab;
+
+/// <summary>The announcer on a real (namespaced) LAN: arping, ndisc6 and the peer kernel's neighbour cache see it.</summary>
+public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
+{
+    private const string Vip = "203.0.113.20";
+    private const string Vip6 = "2001:db8:1:20::20";
+    private readonly Layer2Lab _lab;
+
+    public Layer2NamespaceTests(Layer2Lab lab)
+    {
+        _lab = lab;
+
+        // Each test starts from nobody owning anything and an empty neighbour cache at the peer.
+        lab.Node1Host.Apply();
+        lab.Node2Host.Apply();
+        Shell.Must("ip", "-n", lab.Peer, "neigh", "flush", "dev", "eth0");
+        Shell.Must("ip", "-n", lab.Peer, "-6", "neigh", "flush", "dev", "eth0");
+    }
+
+    [LabFact]
+    public void Arping_OwnedAddress_RepliesOnlyFromOwningNodeAndCounted()
+    {
+        _lab.Node1Host.Apply(Owned(Vip));
+        var sentBefore = _lab.Node1Host.Metric("metallb_layer2_responses_sent", Vip);
+
+        var macs = Arping("eth0", Vip, count: 3);
+
+        Assert.Equal([Layer2Lab.Node1Mac], macs.Distinct());
+        Assert.Equal(3, macs.Count);
+        Assert.Equal(sentBefore + 3, _lab.Node1Host.Metric("metallb_layer2_responses_sent", Vip));
+        Assert.Equal(0, _lab.Node2Host.Metric("metallb_layer2_requests_received", Vip));
+    }
+
+    [LabFact]
+    public void Arping_AddressNobodyOwns_NoReply()
+    {
+        _lab.Node1Host.Apply(Owned(Vip));
+
+        Assert.Empty(Arping("eth0", "203.0.113.99", count: 2));
+    }
+
+    [LabFact]
+    public void Ndisc6_OwnedAddress_OwningNodesMac()
+    {
+        _lab.Node1Host.Apply(Owned(Vip6));
+        var sentBefore = _lab.Node1Host.Metric("metallb_layer2_responses_sent", Vip6);
+
+        Assert.Equal(Layer2Lab.Node1Mac, Ndisc6("eth0", Vip6));
+        Assert.Equal(sentBefore + 1, _lab.Node1Host.Metric("metallb_layer2_responses_sent", Vip6));
+    }
+
+    [LabFact]
+    public void Ndisc6_AddressNobodyOwns_NoReply()
+    {
+        _lab.Node1Host.Apply(Owned(Vip6));
+
+        Assert.Null(Ndisc6("eth0", "2001:db8:1:20::99"));
+    }
+
+    [LabFact]
+    public void Arping_InterfaceLeftOutOfList_NeverAnswersThere()
+    {
+        _lab.Node1Host.Apply(Owned(Vip, "eth0"));
+
+        Assert.Empty(Arping("eth1", Vip, count: 2));
+        Assert.Equal([Layer2Lab.Node1Mac], Arping("eth0", Vip, count: 1));
+
+        // Control: with no list, eth1 answers too, from eth1's own MAC.
+        _lab.Node1Host.Apply(Owned(Vip));
+        Assert.Equal([Layer2Lab.Node1Eth1Mac], Arping("eth1", Vip, count: 1));
+    }
+
+    [LabFact]
+    public void GratuitousArp_OwnershipMoves_PeerNeighbourEntrySwitchesToNewNode()
+    {
+        _lab.Node1Host.Apply(Owned(Vip));
+        Shell.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", _lab.Peer, "ping", "-c", "1", "-W", "1", Vip);
+        Assert.Equal(Layer2Lab.Node1Mac, PeerNeighbour(Vip));
+
+        _lab.Node1Host.Apply();
+        _lab.Node2Host.Apply(Owned(Vip));
+
+        Assert.Equal(Layer2Lab.Node2Mac, AwaitPeerNeighbour(Vip, Layer2Lab.Node2Mac));
+    }
+
+    [LabFact]
+    public void UnsolicitedAdvertisement_OwnershipMoves_PeerNeighbourEntrySwitchesToNewNode()
+    {
+        _lab.Node1Host.Apply(Owned(Vip6));
+        Shell.Run(TimeSpan.FromSeconds(10), "ip", "netns", "exec", _lab.Peer, "ping", "-6", "-c", "1", "-W", "1", Vip6);
+        Assert.Equal(Layer2Lab.Node1Mac, PeerNeighbour(Vip6));
+
+        _lab.Node1Host.Apply();
+        _lab.Node2Host.Apply(Owned(Vip6));
+
+        Assert.Equal(Layer2Lab.Node2Mac, AwaitPeerNeighbour(Vip6, Layer2Lab.Node2Mac));
+    }
+
+    [LabFact]
+    public void Arping_OwnershipLost_NoLongerAnswered()
+    {
+        _lab.Node1Host.Apply(Owned(Vip));
+        Assert.Single(Arping("eth0", Vip, count: 1));
+
+        _lab.Node1Host.Apply();
+
+        Assert.Empty(Arping("eth0", Vip, count: 2));
+    }
+
+    private NodeOwned Owned(string address, params string[] interfaces) => new(address, interfaces, _lab.NextEpoch());
+
+    /// <summary>The MACs that answered, one per reply (Habets arping: "42 bytes from MAC (IP): index=...").</summary>
+    private List<string> Arping(string peerInterface, string address, int count)
+    {
+        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", "netns", "exec", _lab.Peer, "arping", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-W", "0.3", "-i", peerInterface, address);
+        return ArpingReply().Matches(result.Output).Select(m => m.Groups[1].Value).ToList();
+    }
+
+    /// <summary>The target link-layer address ndisc6 got, or null when nobody answered.</summary>
+    private string? Ndisc6(string peerInterface, string address)
+    {
+        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", "netns", "exec", _lab.Peer, "ndisc6", "-1", "-n", "-r", "2", "-w", "500", address, peerInterface);
+        var match = Ndisc6Reply().Match(result.Output);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    private string? PeerNeighbour(string address)
+    {
+        var output = Shell.Must("ip", "-n", _lab.Peer, "neigh", "show", address, "dev", "eth0");
+        var match = NeighbourLladdr().Match(output);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    /// <summary>Polls the peer's cache until it shows <paramref name="expected"/> or two seconds pass: the gratuitous
+    /// frame was sent before Apply returned, but the peer kernel processes it on its own softirq.</summary>
+    private string? AwaitPeerNeighbour(string address, string expected)
+    {
+        var clock = Stopwatch.StartNew();
+        string? seen = null;
+        for (var attempt = 0; attempt < 200 && clock.Elapsed < TimeSpan.FromSeconds(2); attempt++)
+        {
+            seen = PeerNeighbour(address);
+            if (seen == expected)
+            {
+                break;
+            }
+        }
+
+        return seen;
+    }
+
+    [GeneratedRegex(@"bytes from ([0-9a-f:]{17}) \(")]
+    private static partial Regex ArpingReply();
+
+    [GeneratedRegex(@"Target link-layer address: ([0-9A-Fa-f:]{17})")]
+    private static partial Regex Ndisc6Reply();
+
+    [GeneratedRegex(@"lladdr ([0-9a-f:]{17})")]
+    private static partial Regex NeighbourLladdr();
+}
