@@ -5,8 +5,27 @@ internal static class PoolRules
 {
     public static void Check(ValidationContext context)
     {
+        // Parse everything first (the overlap sweep needs every entry), then report pool by pool, entry by entry.
+        var entries = new List<Entry>();
+        var parsed = new List<(IpAddressPool Pool, string Text, Entry? Entry, string Error)>();
+        foreach (var pool in context.Configuration.IpAddressPools)
+        {
+            foreach (var text in pool.Spec.Addresses)
+            {
+                Entry? entry = null;
+                if (IpAddressRange.TryParse(text, out var range, out var error))
+                {
+                    entry = new Entry(entries.Count, pool, new PoolRange(text, range));
+                    entries.Add(entry);
+                }
+
+                parsed.Add((pool, text, entry, error));
+            }
+        }
+
+        var overlaps = FindOverlaps(entries);
         var nodeAddresses = NodeAddresses(context.Configuration);
-        var claimed = new List<(IpAddressPool Pool, PoolRange Entry)>();
+        var position = 0;
         foreach (var pool in context.Configuration.IpAddressPools)
         {
             if (pool.Spec.Addresses.Count == 0)
@@ -14,32 +33,59 @@ internal static class PoolRules
                 context.Report(pool, "spec.addresses: pool has no addresses");
             }
 
-            foreach (var text in pool.Spec.Addresses)
+            for (var i = 0; i < pool.Spec.Addresses.Count; i++, position++)
             {
-                if (!IpAddressRange.TryParse(text, out var range, out var error))
+                var (_, _, entry, error) = parsed[position];
+                if (entry is null)
                 {
                     context.Report(pool, $"spec.addresses: {error}");
                     continue;
                 }
 
-                var entry = new PoolRange(text, range);
-
-                // Every overlap is reported once, on the entry that comes second in load order.
-                foreach (var (otherPool, other) in claimed.Where(c => c.Entry.Range.Overlaps(range)))
-                {
-                    var where = ReferenceEquals(otherPool, pool) ? "another entry of this pool" : $"\"{other.Text}\" in IPAddressPool/{otherPool.Name} ({otherPool.SourceFile})";
-                    context.Report(pool, $"spec.addresses: \"{text}\" overlaps with {where}");
-                }
-
-                claimed.Add((pool, entry));
-
-                // MetalLB refuses a pool that would hand out a node's own address.
-                foreach (var (node, family, address) in nodeAddresses.Where(n => range.Contains(n.Family, n.Address)))
-                {
-                    context.Report(pool, $"spec.addresses: \"{text}\" contains the address {IpAddressRange.FormatAddress(family, address)} of Node/{node}");
-                }
+                ReportEntry(context, entry, entries, overlaps[entry.Index], nodeAddresses);
             }
         }
+    }
+
+    private static void ReportEntry(ValidationContext context, Entry entry, List<Entry> entries, List<int> overlapsWithEarlier, List<(string Node, IpFamily Family, UInt128 Address)> nodeAddresses)
+    {
+        // Every overlap is reported once, on the entry that comes second in load order.
+        foreach (var earlier in overlapsWithEarlier.Order())
+        {
+            var other = entries[earlier];
+            var where = ReferenceEquals(other.Pool, entry.Pool)
+                ? "another entry of this pool"
+                : $"\"{other.Range.Text}\" in IPAddressPool/{other.Pool.Name} ({other.Pool.SourceFile})";
+            context.Report(entry.Pool, $"spec.addresses: \"{entry.Range.Text}\" overlaps with {where}");
+        }
+
+        // MetalLB refuses a pool that would hand out a node's own address.
+        foreach (var (node, family, address) in nodeAddresses.Where(n => entry.Range.Range.Contains(n.Family, n.Address)))
+        {
+            context.Report(entry.Pool, $"spec.addresses: \"{entry.Range.Text}\" contains the address {IpAddressRange.FormatAddress(family, address)} of Node/{node}");
+        }
+    }
+
+    // Sort by start and sweep, so that thousands of disjoint pools cost n log n rather than n squared comparisons.
+    private static List<int>[] FindOverlaps(List<Entry> entries)
+    {
+        var overlapsWithEarlier = entries.Select(_ => new List<int>()).ToArray();
+        var byStart = entries.OrderBy(e => e.Range.Range.Family).ThenBy(e => e.Range.Range.First).ToArray();
+        var open = new List<Entry>();
+        foreach (var entry in byStart)
+        {
+            var range = entry.Range.Range;
+            open.RemoveAll(o => o.Range.Range.Family != range.Family || o.Range.Range.Last < range.First);
+            foreach (var other in open)
+            {
+                var (earlier, later) = other.Index < entry.Index ? (other, entry) : (entry, other);
+                overlapsWithEarlier[later.Index].Add(earlier.Index);
+            }
+
+            open.Add(entry);
+        }
+
+        return overlapsWithEarlier;
     }
 
     private static List<(string Node, IpFamily Family, UInt128 Address)> NodeAddresses(ClusterConfiguration configuration)
@@ -58,4 +104,6 @@ internal static class PoolRules
 
         return addresses;
     }
+
+    private sealed record Entry(int Index, IpAddressPool Pool, PoolRange Range);
 }
