@@ -25,8 +25,8 @@ public static class DaprMessagingExtensions
             .Validate(o => !o.Validate().Any(), "Dapr options are invalid: check the component names, SidecarWaitTimeout and endpoints.")
             .ValidateOnStart();
 
-        // DaprClientBuilder reads DAPR_API_TOKEN and the endpoint variables itself; explicit
-        // endpoints in configuration win, which lets one process talk to several sidecars (tests, labs).
+        // DaprClientBuilder reads DAPR_API_TOKEN and the endpoint variables itself; explicit values
+        // in configuration win, which lets one process talk to several sidecars (tests, labs).
         services.AddDaprClient((sp, builder) =>
         {
             var options = sp.GetRequiredService<IOptions<DaprMessagingOptions>>().Value;
@@ -38,6 +38,11 @@ public static class DaprMessagingExtensions
             if (options.HttpEndpoint is { } http)
             {
                 builder.UseHttpEndpoint(http);
+            }
+
+            if (options.DaprApiToken is { } token)
+            {
+                builder.UseDaprApiToken(token);
             }
         });
 

@@ -21,6 +21,9 @@ public sealed class DaprMessagingOptions
     /// <summary>The sidecar's HTTP endpoint; null keeps the SDK's own choice (DAPR_HTTP_ENDPOINT, DAPR_HTTP_PORT, 3500). Default null.</summary>
     public string? HttpEndpoint { get; set; }
 
+    /// <summary>Token sent to the sidecar as dapr-api-token; null keeps the SDK's own choice (DAPR_API_TOKEN). Default null.</summary>
+    public string? DaprApiToken { get; set; }
+
     /// <summary>Token the sidecar must present on calls into the app; null reads APP_API_TOKEN, empty turns the check off. Default null.</summary>
     public string? AppApiToken { get; set; }
 

@@ -1,11 +1,6 @@
-using System.Globalization;
 using Dapr.Client;
 using IronLb.Core.Messaging;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IronLb.Dapr.Tests.Contract;
@@ -87,25 +82,15 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
     private async Task StartMemberAsync(RedisServer redis, string resourcesPath, string appId, string group, string member)
     {
         var (appPort, grpcPort, httpPort) = (LoopbackPorts.Next(), LoopbackPorts.Next(), LoopbackPorts.Next());
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture));
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = DaprMemberApp.Build(appPort, grpcPort, httpPort, services =>
         {
-            ["Dapr:GrpcEndpoint"] = "http://127.0.0.1:" + grpcPort.ToString(CultureInfo.InvariantCulture),
-            ["Dapr:HttpEndpoint"] = "http://127.0.0.1:" + httpPort.ToString(CultureInfo.InvariantCulture),
-            ["Dapr:SidecarWaitTimeout"] = "00:01:00",
+            services.AddSingleton(Log);
+            services.AddSingleton(new MemberIdentity(group, member));
+            foreach (var (topic, deadLetterTopic) in ClusterLayout.Subscriptions)
+            {
+                services.AddTopicSubscription<ScriptedHandler>(topic, deadLetterTopic);
+            }
         });
-        builder.Services.AddDaprMessaging(builder.Configuration);
-        builder.Services.AddSingleton(Log);
-        builder.Services.AddSingleton(new MemberIdentity(group, member));
-        foreach (var (topic, deadLetterTopic) in ClusterLayout.Subscriptions)
-        {
-            builder.Services.AddTopicSubscription<ScriptedHandler>(topic, deadLetterTopic);
-        }
-
-        var app = builder.Build();
-        app.MapDaprSubscriptions();
 
         // The app waits for its sidecar while the sidecar starts, as in a pod.
         var appStarted = app.StartAsync();
@@ -113,5 +98,6 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
         _resources.Add(sidecar);
         _resources.Add(app);
         await appStarted;
+        await sidecar.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }
 }
