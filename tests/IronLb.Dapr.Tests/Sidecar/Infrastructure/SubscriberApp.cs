@@ -40,10 +40,12 @@ internal sealed class SubscriberApp : IAsyncDisposable
 
     public IReadOnlyCollection<Delivery> Deliveries => _deliveries.ToArray();
 
-    public static async Task<SubscriberApp> StartAsync(params TopicSpec[] topics)
+    public static Task<SubscriberApp> StartAsync(params TopicSpec[] topics) => StartAsync(0, topics);
+
+    public static async Task<SubscriberApp> StartAsync(int port, params TopicSpec[] topics)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var subscriber = new SubscriberApp(app);

@@ -1,0 +1,127 @@
+using System.Net;
+using IronLb.Dapr.Tests.Sidecar.Infrastructure;
+using IronLb.LocalSidecar.Hosting;
+
+namespace IronLb.Dapr.Tests.Sidecar;
+
+/// <summary>Metadata, bulk publish, shared key prefixes and a late app, through the real Dapr.Client.</summary>
+[Collection(SharedRedis.Name)]
+public sealed class SharingTests(RedisServer redis)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task GetMetadata_LoadedComponents_ReportsIdAndComponents()
+    {
+        var topic = "meta-" + _suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic, topic + "-dlq"));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartAsync("meta-" + _suffix, components, app.Port);
+
+        var metadata = await sidecar.Client.GetMetadataAsync();
+
+        Assert.Equal("meta-" + _suffix, metadata.Id);
+        Assert.Contains(metadata.Components, c => c.Name == "statestore" && c.Type == "state.redis");
+        Assert.Contains(metadata.Components, c => c.Name == "pubsub" && c.Type == "pubsub.redis");
+    }
+
+    [Fact]
+    public async Task BulkPublishEvent_ThreeEvents_EachDeliveredOnce()
+    {
+        var topic = "bulk-" + _suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartAsync("bulk-" + _suffix, components, app.Port);
+
+        var response = await sidecar.Client.BulkPublishEventAsync("pubsub", topic, new List<string> { "a", "b", "c" });
+
+        Assert.Empty(response.FailedEntries);
+        Assert.True(await app.WaitForAsync(d => d.Count >= 3, Timeout));
+        Assert.Equal(["\"a\"", "\"b\"", "\"c\""], app.Deliveries.Select(d => d.Payload).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task SaveState_KeyPrefixName_OtherAppReadsAndCasesTheSameKey()
+    {
+        using var components = ComponentFiles.Standard(redis.Host, keyPrefix: "name");
+        await using var ipam = await StartAsync("ipam-" + _suffix, components);
+        await using var election = await StartAsync("election-" + _suffix, components);
+        var key = "intent/" + _suffix;
+
+        await ipam.Client.SaveStateAsync("statestore", key, "v1");
+        var (value, etag) = await election.Client.GetStateAndETagAsync<string>("statestore", key);
+        var electionWrite = await election.Client.TrySaveStateAsync("statestore", key, "v2", etag);
+        var ipamStale = await ipam.Client.TrySaveStateAsync("statestore", key, "v3", etag);
+
+        Assert.Equal("v1", value);
+        Assert.True(electionWrite);
+        Assert.False(ipamStale);
+        Assert.True(await redis.Database.KeyExistsAsync("statestore||" + key));
+    }
+
+    [Fact]
+    public async Task Healthz_AppStartsAfterSidecar_500ThenSubscribesAndDelivers()
+    {
+        var topic = "late-" + _suffix;
+        var port = FreePort();
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartAsync("late-" + _suffix, components, port);
+        using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
+        using var before = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+
+        await using var app = await SubscriberApp.StartAsync(port, new TopicSpec(topic));
+        Assert.True(await PollAsync(async () =>
+        {
+            using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+            return health.StatusCode == HttpStatusCode.NoContent;
+        }));
+        await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
+
+        Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+    }
+
+    [Fact]
+    public async Task HttpPublish_JsonBody_DeliveredAsCloudEvent()
+    {
+        var topic = "http-" + _suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartAsync("http-" + _suffix, components, app.Port);
+        using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
+
+        using var response = await http.PostAsync(
+            new Uri($"/v1.0/publish/pubsub/{topic}", UriKind.Relative), new StringContent("{\"n\":5}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+        Assert.Equal(5, Assert.Single(app.Deliveries).CloudEvent.GetProperty("data").GetProperty("n").GetInt32());
+    }
+
+    private static Task<RunningSidecar> StartAsync(string appId, ComponentFiles components, int? appPort = null) =>
+        RunningSidecar.StartAsync(new SidecarOptions { AppId = appId, AppPort = appPort, ResourcesPath = components.Directory });
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        for (var i = 0; i < 10_000 && DateTime.UtcNow < deadline; i++)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return await condition();
+    }
+}
