@@ -4,12 +4,15 @@ using Microsoft.AspNetCore.Http;
 
 namespace IronLb.Dapr;
 
-/// <summary>Rejects calls into the app that lack the sidecar's APP_API_TOKEN, except health probes.</summary>
-/// <remarks>The kubelet probes health endpoints directly, without the token, so those stay open.</remarks>
+/// <summary>Rejects calls into the app that lack the sidecar's APP_API_TOKEN, except health probes and metrics.</summary>
+/// <remarks>
+/// The kubelet probes health endpoints and Prometheus scrapes /metrics directly, not through the
+/// sidecar, so they carry no token and stay open; they change nothing.
+/// </remarks>
 internal sealed class AppApiTokenMiddleware(RequestDelegate next, string token)
 {
     internal const string HeaderName = "dapr-api-token";
-    private static readonly PathString[] OpenPaths = ["/healthz", "/readyz", "/livez"];
+    private static readonly PathString[] OpenPaths = ["/healthz", "/readyz", "/livez", "/metrics"];
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(token);
 
     public Task InvokeAsync(HttpContext context)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using IronLb.Core.Messaging;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,6 +64,7 @@ internal static partial class DaprSubscriptionEndpoints
 /// <summary>Dapr's answer body for one delivery.</summary>
 internal sealed record DeliveryStatus(string Status);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(DeliveryStatus))]
-internal sealed partial class DeliveryStatusContext : System.Text.Json.Serialization.JsonSerializerContext;
+/// <summary>Serialises <see cref="DeliveryStatus"/> without reflection.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(DeliveryStatus))]
+internal sealed partial class DeliveryStatusContext : JsonSerializerContext;
