@@ -1,0 +1,46 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using IronLb.Layer2.Announcing;
+using IronLb.Layer2.Capture;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Bench;
+
+/// <summary>Runs inside the node namespace: the real announcer (SharpPcap, system clock) owning the benchmark's
+/// addresses until stdin closes.</summary>
+internal static class Layer2BenchNode
+{
+    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, CancellationToken cancellationToken)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning));
+        using var meters = new OwnMeterFactory();
+        await using var announcer = new Layer2Announcer(
+            Options.Create(new Layer2AnnouncerOptions()),
+            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
+            new Layer2Metrics(meters),
+            TimeProvider.System,
+            loggerFactory.CreateLogger<Layer2Announcer>());
+        await announcer.StartAsync(cancellationToken);
+        announcer.ApplyOwnership(owned.Select(a => new OwnedAddress(a, ["eth0"], 1)).ToList());
+        Console.WriteLine("ready");
+        await Console.In.ReadToEndAsync(cancellationToken);
+        await announcer.StopAsync(cancellationToken);
+    }
+
+    private sealed class OwnMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(m => m.Dispose());
+    }
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace IronLb.Bench;
+
+/// <summary>ARP and NDP reply latency of the Layer 2 announcer, measured on the wire from a peer namespace at several
+/// request rates, beside the Linux kernel answering for the node's own addresses in the same run.</summary>
+/// <remarks>Three roles of one program: the orchestrator (root namespace) builds the namespaces and starts the other two
+/// with `ip netns exec`, because libpcap, sysfs and the announcer's timers must all live in the namespace they serve.
+/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2].</remarks>
+internal sealed class Layer2Benchmark : IBenchmark
+{
+    private static readonly IPAddress Vip = IPAddress.Parse("203.0.113.20");
+    private static readonly IPAddress Vip6 = IPAddress.Parse("2001:db8:1:20::20");
+    private static readonly IPAddress NodeIPv4 = IPAddress.Parse("192.0.2.11");
+    private static readonly IPAddress NodeIPv6 = IPAddress.Parse("2001:db8:1::11");
+
+    private static readonly Layer2ProbeTarget[] Targets =
+    [
+        new("arp", false, Vip),
+        new("kernel_arp", false, NodeIPv4),
+        new("ndp", true, Vip6),
+        new("kernel_ndp", true, NodeIPv6),
+    ];
+
+    public string Name => "layer2";
+
+    public string Description => "ARP/NDP reply latency (median, p99) and loss up to 5,000 req/s vs the Linux kernel answering";
+
+    public async Task<IReadOnlyDictionary<string, object>> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var rates = Option(args, "--rates", "500,1000,2000,5000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var seconds = double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture);
+        if (args.Contains("--node"))
+        {
+            await Layer2BenchNode.RunAsync([Vip, Vip6], cancellationToken);
+            return new Dictionary<string, object> { ["role"] = "node" };
+        }
+
+        if (args.Contains("--probe"))
+        {
+            return Probe(rates, seconds);
+        }
+
+        return Orchestrate(rates, seconds);
+    }
+
+    private static Dictionary<string, object> Probe(int[] rates, double seconds)
+    {
+        var probe = new Layer2BenchProbe("eth0", IPAddress.Parse("192.0.2.100"), IPAddress.Parse("2001:db8:1::100"));
+        var results = new Dictionary<string, object>();
+
+        // Warm-up: JIT and caches on both sides, and the bridge learns the path; never counted.
+        foreach (var target in Targets)
+        {
+            probe.Run(target, 1000, 500);
+        }
+
+        foreach (var rate in rates)
+        {
+            foreach (var target in Targets)
+            {
+                var result = probe.Run(target, rate, Math.Max(200, (int)(rate * seconds)));
+                results[$"{target.Name}@{rate}"] = result;
+                Console.Error.WriteLine($"  {target.Name,-11} {rate,5}/s  median {result.MedianUs,6:F0} us  p99 {result.P99Us,6:F0} us  lost {result.Lost}/{result.Sent}  capture drops {result.CaptureDrops}");
+            }
+        }
+
+        return results;
+    }
+
+    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            throw new InvalidOperationException("bench/run layer2 needs root: it creates network namespaces and captures with libpcap");
+        }
+
+        using var lab = new Layer2BenchLab();
+        Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each");
+        using var node = StartRole(lab.Node, "--node");
+        node.ErrorDataReceived += (_, e) => Console.Error.WriteLine($"  node: {e.Data}");
+        node.BeginErrorReadLine();
+        try
+        {
+            var ready = node.StandardOutput.ReadLine();
+            if (ready != "ready")
+            {
+                throw new InvalidOperationException($"the announcer did not start (said '{ready}'); its log is above");
+            }
+
+            using var probe = StartRole(lab.Peer, "--probe", "--rates", string.Join(',', rates), "--seconds", seconds.ToString(CultureInfo.InvariantCulture));
+            probe.ErrorDataReceived += (_, e) => Console.Error.WriteLine(e.Data);
+            probe.BeginErrorReadLine();
+            var lines = probe.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            probe.WaitForExit();
+            if (probe.ExitCode != 0 || lines.Length == 0)
+            {
+                throw new InvalidOperationException($"the probe failed ({probe.ExitCode})");
+            }
+
+            using var json = JsonDocument.Parse(lines[^1]);
+            return Figures(json.RootElement, rates);
+        }
+        finally
+        {
+            node.StandardInput.Close();
+            if (!node.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                node.Kill();
+            }
+        }
+    }
+
+    private static Dictionary<string, object> Figures(JsonElement results, int[] rates)
+    {
+        double? Get(string target, int rate, string field) =>
+            results.GetProperty($"{target}@{rate}").GetProperty(field) is { ValueKind: JsonValueKind.Number } v ? Math.Round(v.GetDouble(), 1) : null;
+
+        var top = rates.Max();
+        var byRate = rates.ToDictionary(
+            r => r.ToString(CultureInfo.InvariantCulture),
+            r => Targets.ToDictionary(t => t.Name, t => new Dictionary<string, object?>
+            {
+                ["median_us"] = Get(t.Name, r, "MedianUs"),
+                ["p99_us"] = Get(t.Name, r, "P99Us"),
+                ["lost"] = Get(t.Name, r, "Lost"),
+                ["sent"] = Get(t.Name, r, "Sent"),
+            }));
+        var lostAt5000 = rates.Contains(5000) ? Get("arp", 5000, "Lost") + Get("ndp", 5000, "Lost") : null;
+        return new Dictionary<string, object>
+        {
+            ["rate_per_s"] = top,
+            ["arp_median_us"] = Get("arp", top, "MedianUs")!,
+            ["arp_p99_us"] = Get("arp", top, "P99Us")!,
+            ["ndp_median_us"] = Get("ndp", top, "MedianUs")!,
+            ["ndp_p99_us"] = Get("ndp", top, "P99Us")!,
+            ["kernel_arp_median_us"] = Get("kernel_arp", top, "MedianUs")!,
+            ["kernel_arp_p99_us"] = Get("kernel_arp", top, "P99Us")!,
+            ["kernel_ndp_median_us"] = Get("kernel_ndp", top, "MedianUs")!,
+            ["arp_median_vs_kernel"] = Math.Round((Get("arp", top, "MedianUs") ?? double.NaN) / (Get("kernel_arp", top, "MedianUs") ?? double.NaN), 2),
+            ["lost_at_5000"] = lostAt5000 is { } lost ? (object)(long)lost : "not measured",
+            ["capture_drops"] = rates.Sum(r => Targets.Sum(t => Get(t.Name, r, "CaptureDrops") ?? 0)),
+            ["by_rate"] = byRate,
+        };
+    }
+
+    private static Process StartRole(string netns, params string[] roleArgs)
+    {
+        var psi = new ProcessStartInfo("ip")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { "netns", "exec", netns, Environment.ProcessPath!, typeof(Layer2Benchmark).Assembly.Location, "layer2" }.Concat(roleArgs))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(psi) ?? throw new InvalidOperationException("cannot start a benchmark role");
+    }
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}
