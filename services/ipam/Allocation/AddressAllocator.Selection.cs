@@ -86,18 +86,31 @@ internal sealed partial class AddressAllocator
             return checkedOutcome;
         }
 
-        // PreferDualStack holding one family gets the other from the same pool once that pool can give it.
-        var held = addresses;
-        if (request.Policy == FamilyPolicy.PreferDualStack && request.IsDualStack && addresses.Count == 1)
+        return new(Commit(request, pool!, addresses), null);
+    }
+
+    /// <summary>
+    /// Gives a PreferDualStack Service that holds one family the other from the same pool, once that pool can
+    /// (MetalLB's AllocateFromPoolForAdditionalFamily). Call after every held allocation is restored, so the
+    /// extra address never takes one another Service still holds.
+    /// </summary>
+    public void CompleteDualStack(AllocationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Policy != FamilyPolicy.PreferDualStack || !request.IsDualStack
+            || !_assignments.TryGetValue(request.Service, out var held) || held.Addresses.Count != 1)
         {
-            var missing = request.Families.First(f => f != addresses[0].Family);
-            if (TryCandidate(pool!, missing, request, out var extra))
-            {
-                held = [.. request.Families.Select(f => f == missing ? extra : addresses[0])];
-            }
+            return;
         }
 
-        return new(Commit(request, pool!, held), null);
+        var pool = _poolsByName[held.Pool];
+        var missing = request.Families.First(f => f != held.Addresses[0].Family);
+        if (TryCandidate(pool, missing, request, out var extra))
+        {
+            var both = request.Families.Select(f => f == missing ? extra : held.Addresses[0]).ToArray();
+            Release(request.Service);
+            Commit(request, pool, both);
+        }
     }
 
     private AllocationOutcome AssignRequested(AllocationRequest request)

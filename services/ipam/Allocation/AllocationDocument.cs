@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace IronLb.Ipam.Allocation;
 
 /// <summary>Every Service's addresses as stored in the state store: the allocator's durable truth, written by compare-and-swap.</summary>
@@ -11,9 +13,9 @@ public sealed record AllocationDocument(long Version, long ConfigVersion, IReadO
 
     public static AllocationDocument Empty { get; } = new(0, 0, []);
 
-    internal Dictionary<ServiceKey, IReadOnlyList<IpAddressValue>> ToHeld()
+    internal Dictionary<ServiceKey, AddressAssignment> ToHeld()
     {
-        var held = new Dictionary<ServiceKey, IReadOnlyList<IpAddressValue>>();
+        var held = new Dictionary<ServiceKey, AddressAssignment>();
         foreach (var allocation in Allocations)
         {
             var addresses = new List<IpAddressValue>(allocation.Addresses.Count);
@@ -26,14 +28,30 @@ public sealed record AllocationDocument(long Version, long ConfigVersion, IReadO
                 }
             }
 
-            held[new ServiceKey(allocation.Namespace, allocation.Name)] = addresses;
+            var service = new ServiceKey(allocation.Namespace, allocation.Name);
+            held[service] = new AddressAssignment(service, allocation.Pool, addresses, allocation.SharingKey, allocation.BackendKey ?? "", [.. (allocation.Ports ?? []).Select(ParsePort)]);
         }
 
         return held;
     }
 
     internal static IReadOnlyList<StoredAllocation> From(IEnumerable<AddressAssignment> assignments) =>
-        [.. assignments.OrderBy(a => a.Service).Select(a => new StoredAllocation(a.Service.Namespace, a.Service.Name, a.Pool, [.. a.Addresses.Select(x => x.ToString())]))];
+        [.. assignments.OrderBy(a => a.Service).Select(a => new StoredAllocation(
+            a.Service.Namespace,
+            a.Service.Name,
+            a.Pool,
+            [.. a.Addresses.Select(x => x.ToString())],
+            a.SharingKey,
+            a.BackendKey,
+            [.. a.Ports.Select(p => p.Protocol + "/" + p.Port.ToString(CultureInfo.InvariantCulture))]))];
+
+    private static PortKey ParsePort(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 && int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? new PortKey(text[..slash], port)
+            : new PortKey(text, 0);
+    }
 
     internal bool SameAllocations(IReadOnlyList<StoredAllocation> other) =>
         Allocations.Count == other.Count && Allocations.Zip(other).All(p => p.First.SameAs(p.Second));
@@ -44,11 +62,24 @@ public sealed record AllocationDocument(long Version, long ConfigVersion, IReadO
 /// <param name="Name">The Service's name.</param>
 /// <param name="Pool">The pool the addresses come from.</param>
 /// <param name="Addresses">The addresses in text form, primary family first.</param>
-public sealed record StoredAllocation(string Namespace, string Name, string Pool, IReadOnlyList<string> Addresses)
+/// <param name="SharingKey">The allow-shared-ip key they were assigned with, or null.</param>
+/// <param name="BackendKey">The backend key (Local traffic policy selector) they were assigned with.</param>
+/// <param name="Ports">The ports they were assigned with, as "PROTOCOL/PORT".</param>
+public sealed record StoredAllocation(
+    string Namespace,
+    string Name,
+    string Pool,
+    IReadOnlyList<string> Addresses,
+    string? SharingKey,
+    string? BackendKey,
+    IReadOnlyList<string>? Ports)
 {
     internal bool SameAs(StoredAllocation other) =>
         string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)
         && string.Equals(Name, other.Name, StringComparison.Ordinal)
         && string.Equals(Pool, other.Pool, StringComparison.Ordinal)
-        && Addresses.SequenceEqual(other.Addresses, StringComparer.Ordinal);
+        && Addresses.SequenceEqual(other.Addresses, StringComparer.Ordinal)
+        && string.Equals(SharingKey, other.SharingKey, StringComparison.Ordinal)
+        && string.Equals(BackendKey, other.BackendKey, StringComparison.Ordinal)
+        && (Ports ?? []).SequenceEqual(other.Ports ?? [], StringComparer.Ordinal);
 }

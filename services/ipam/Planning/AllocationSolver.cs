@@ -20,7 +20,7 @@ internal static class AllocationSolver
 
     public static Solution Solve(
         ClusterConfiguration configuration,
-        IReadOnlyDictionary<ServiceKey, IReadOnlyList<IpAddressValue>> held,
+        IReadOnlyDictionary<ServiceKey, AddressAssignment> held,
         string? loadBalancerClass,
         IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? namespaceLabels = null)
     {
@@ -59,13 +59,21 @@ internal static class AllocationSolver
 
         requests.Sort((a, b) => a.Service.CompareTo(b.Service));
 
-        foreach (var request in requests)
+        // Services whose sharing terms (key, backend, ports) are unchanged are restored first: when a Service's
+        // new terms clash with a sharer's, the Service that changed gives way, not the one that did not.
+        var unchanged = requests.Where(r => held.TryGetValue(r.Service, out var h) && SameSharingTerms(r, h)).ToList();
+        foreach (var request in unchanged.Concat(requests.Except(unchanged)))
         {
-            if (held.TryGetValue(request.Service, out var addresses))
+            if (held.TryGetValue(request.Service, out var previous))
             {
                 // A held allocation that is no longer valid is simply not restored; the Service competes again below.
-                allocator.Restore(request, addresses);
+                allocator.Restore(request, previous.Addresses);
             }
+        }
+
+        foreach (var request in requests)
+        {
+            allocator.CompleteDualStack(request);
         }
 
         foreach (var request in requests.Where(r => r.RequestedAddresses.Count > 0).Concat(requests.Where(r => r.RequestedAddresses.Count == 0)))
@@ -87,4 +95,9 @@ internal static class AllocationSolver
 
         return new Solution(allocator, plans, poolErrors);
     }
+
+    private static bool SameSharingTerms(AllocationRequest request, AddressAssignment held) =>
+        string.Equals(request.SharingKey, held.SharingKey, StringComparison.Ordinal)
+        && string.Equals(request.BackendKey, held.BackendKey, StringComparison.Ordinal)
+        && request.Ports.SequenceEqual(held.Ports);
 }

@@ -338,12 +338,16 @@ public class AddressAllocatorTests
     }
 
     [Fact]
-    public void Restore_PreferDualStackHoldingOneFamily_AddsOtherFromSamePool()
+    public void CompleteDualStack_PreferDualStackHoldingOneFamily_AddsOtherFromSamePool()
     {
         var allocator = Allocator(Pool("dual", ["192.0.2.0/30", "2001:db8::/126"]));
 
-        var outcome = allocator.Restore(Request(LoadBalancer("ns", "s", policy: "PreferDualStack", families: ["IPv4", "IPv6"])), [IpAddressValue.Parse("192.0.2.2")]);
+        var request = Request(LoadBalancer("ns", "s", policy: "PreferDualStack", families: ["IPv4", "IPv6"]));
+        allocator.Restore(request, [IpAddressValue.Parse("192.0.2.2")]);
 
-        Assert.Equal(["192.0.2.2", "2001:db8::"], outcome.Texts());
+        allocator.CompleteDualStack(request);
+
+        allocator.TryGet(request.Service, out var held);
+        Assert.Equal(["192.0.2.2", "2001:db8::"], held!.Addresses.Select(a => a.ToString()));
     }
 }

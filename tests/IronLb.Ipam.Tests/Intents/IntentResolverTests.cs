@@ -72,7 +72,7 @@ public class IntentResolverTests
 
     private static IReadOnlyList<Core.Contracts.AnnouncementIntent> Resolve(ClusterConfiguration config)
     {
-        var solution = AllocationSolver.Solve(config, new Dictionary<Ipam.Allocation.ServiceKey, IReadOnlyList<Ipam.Allocation.IpAddressValue>>(), null);
+        var solution = AllocationSolver.Solve(config, new Dictionary<Ipam.Allocation.ServiceKey, Ipam.Allocation.AddressAssignment>(), null);
         return IntentResolver.Resolve(config, solution.Allocator.Assignments);
     }
 

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using IronLb.Core.State;
+
+namespace IronLb.Ipam.Tests.Planning;
+
+/// <summary>Passes everything to the real store and keeps a copy of every allocation document that a successful write stored.</summary>
+internal sealed class RecordingStateStore(IStateStore inner) : IStateStore
+{
+    public ConcurrentBag<byte[]> WrittenAllocationDocuments { get; } = [];
+
+    public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.GetBulkAsync(keys, cancellationToken);
+
+    public async Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default)
+    {
+        var saved = await inner.TrySaveAsync(key, value, etag, cancellationToken);
+        if (saved && key == Ipam.Allocation.AllocationDocument.StateKey)
+        {
+            WrittenAllocationDocuments.Add(value.ToArray());
+        }
+
+        return saved;
+    }
+
+    public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(key, etag, cancellationToken);
+
+    public async Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        var applied = await inner.TryTransactAsync(operations, cancellationToken);
+        if (applied)
+        {
+            foreach (var operation in operations.Where(o => o.Key == Ipam.Allocation.AllocationDocument.StateKey && o.Kind == StateOperationKind.Upsert))
+            {
+                WrittenAllocationDocuments.Add(operation.Value.ToArray());
+            }
+        }
+
+        return applied;
+    }
+}
