@@ -1,5 +1,6 @@
 using IronLb.Core.Contracts;
 using IronLb.Core.Messaging;
+using IronLb.Core.SharedConfiguration;
 using IronLb.Election.Election;
 using IronLb.Election.Lease;
 using IronLb.ServiceDefaults;
@@ -22,6 +23,7 @@ public static class ElectionRegistration
             .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.Tick > TimeSpan.Zero && o.Tick * 2 <= o.LeaseDuration,
                 "Election:Tick must be positive and at most half of Election:LeaseDuration")
             .ValidateOnStart();
+        builder.Services.AddSharedConfiguration();
         builder.Services.AddSingleton<ElectionLease>();
         builder.Services.AddSingleton<ElectionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ElectionWorker>());

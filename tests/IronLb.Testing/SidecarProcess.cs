@@ -4,11 +4,11 @@ using System.Text.RegularExpressions;
 namespace IronLb.Testing;
 
 /// <summary>One ironlb-local-sidecar process, started the way a lab starts it, reachable over gRPC and HTTP on loopback.</summary>
-public sealed partial class LocalSidecar : IAsyncDisposable
+public sealed partial class SidecarProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
-    private LocalSidecar(ChildProcess process, int grpcPort, int httpPort)
+    private SidecarProcess(ChildProcess process, int grpcPort, int httpPort)
     {
         _process = process;
         GrpcPort = grpcPort;
@@ -26,7 +26,7 @@ public sealed partial class LocalSidecar : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts a sidecar for <paramref name="appId"/> and waits for its "ready grpc=… http=…" line.</summary>
-    public static async Task<LocalSidecar> StartAsync(string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null)
+    public static async Task<SidecarProcess> StartAsync(string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null)
     {
         var arguments = new List<string>
         {
@@ -41,7 +41,7 @@ public sealed partial class LocalSidecar : IAsyncDisposable
         }
 
         var (process, ready) = await ChildProcess.StartAsync("dotnet", arguments, ReadyLine(), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        return new LocalSidecar(
+        return new SidecarProcess(
             process,
             int.Parse(ready.Groups["grpc"].Value, CultureInfo.InvariantCulture),
             int.Parse(ready.Groups["http"].Value, CultureInfo.InvariantCulture));

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using IronLb.Testing;
+
+namespace IronLb.EndToEnd.Tests;
+
+/// <summary>One IronLB service run on its own as a Dapr app, beside a local sidecar of its own.</summary>
+internal sealed partial class DaprAppProcess : IAsyncDisposable
+{
+    private readonly SidecarProcess _sidecar;
+    private readonly ChildProcess _app;
+
+    private DaprAppProcess(string appId, SidecarProcess sidecar, ChildProcess app, int appPort)
+    {
+        AppId = appId;
+        _sidecar = sidecar;
+        _app = app;
+        Status = new StatusClient("http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture));
+    }
+
+    public string AppId { get; }
+
+    public StatusClient Status { get; }
+
+    public string Output => $"--- {AppId} ---\n{_app.Output}\n--- {AppId} sidecar ---\n{_sidecar.Output}";
+
+    /// <summary>Starts the sidecar, then the service built from <paramref name="projectDirectory"/>, pointed at each other.</summary>
+    public static async Task<DaprAppProcess> StartAsync(
+        string appId, string projectDirectory, string assemblyName, RedisServer redis, string resourcesPath, IReadOnlyDictionary<string, string> settings)
+    {
+        var appPort = LoopbackPorts.Next();
+        var sidecar = await SidecarProcess.StartAsync(appId, appId + "-0", redis, resourcesPath, appPort);
+        try
+        {
+            var environment = new Dictionary<string, string>(settings)
+            {
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
+                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            };
+            var (app, _) = await ChildProcess.StartAsync(
+                "dotnet", [RepositoryLayout.BuiltAssembly(projectDirectory, assemblyName)], ListeningLine(), TimeSpan.FromSeconds(90), environment);
+            return new DaprAppProcess(appId, sidecar, app, appPort);
+        }
+        catch
+        {
+            await sidecar.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Status.Dispose();
+        await _app.DisposeAsync();
+        await _sidecar.DisposeAsync();
+    }
+
+    [GeneratedRegex("Now listening on")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using IronLb.Testing;
+
+namespace IronLb.EndToEnd.Tests;
+
+/// <summary>The four services as separate processes, each beside a local sidecar, sharing one Redis: the production shape.</summary>
+public sealed class MultiProcessTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private static long ConfigVersion(JsonElement status) => status.GetProperty("config").GetProperty("version").GetInt64();
+
+    [Fact]
+    public async Task SeparateServices_ConfigurationChangedThroughIpam_ReachesEveryService()
+    {
+        using var manifests = new ManifestFolder();
+        await using var redis = await RedisServer.StartAsync();
+        var resources = CopyComponents(redis);
+        var apps = new List<DaprAppProcess>();
+        try
+        {
+            apps.Add(await DaprAppProcess.StartAsync("ipam", "services/ipam", "IronLb.Ipam", redis, resources, new Dictionary<string, string>
+            {
+                ["Ipam__ConfigDirectory"] = manifests.Path,
+            }));
+            apps.Add(await DaprAppProcess.StartAsync("election", "services/election", "IronLb.Election", redis, resources, new Dictionary<string, string>()));
+            foreach (var (appId, assembly) in new[] { ("bgp", "IronLb.Bgp"), ("layer2", "IronLb.Layer2") })
+            {
+                apps.Add(await DaprAppProcess.StartAsync(appId, "services/" + appId, assembly, redis, resources, new Dictionary<string, string>
+                {
+                    ["Node__Name"] = "node-a",
+                    ["Dapr__PubSubName"] = "pubsub-node",
+                }));
+            }
+
+            foreach (var app in apps)
+            {
+                await WaitOrExplainAsync(app, s => ConfigVersion(s) == 1, apps);
+            }
+
+            manifests.Write("extra-pool.yaml", """
+                apiVersion: metallb.io/v1beta1
+                kind: IPAddressPool
+                metadata:
+                  name: extra
+                  namespace: metallb-system
+                spec:
+                  addresses: [198.51.100.200/29]
+                """);
+
+            foreach (var app in apps)
+            {
+                var status = await WaitOrExplainAsync(app, s => ConfigVersion(s) == 2, apps);
+                Assert.Contains("extra", status.GetProperty("config").GetProperty("ipAddressPools").EnumerateArray().Select(e => e.GetString()));
+            }
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+
+            Directory.Delete(resources, recursive: true);
+        }
+    }
+
+    private static async Task<JsonElement> WaitOrExplainAsync(DaprAppProcess app, Func<JsonElement, bool> condition, List<DaprAppProcess> all)
+    {
+        try
+        {
+            return await app.Status.WaitForAsync(condition, Patience);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{app.AppId}: {ex.Message}\n{string.Join('\n', all.Select(a => a.Output))}", ex);
+        }
+    }
+
+    /// <summary>The repository's components/, pointed at this test's Redis and with short redelivery times.</summary>
+    private static string CopyComponents(RedisServer redis)
+    {
+        var directory = Directory.CreateTempSubdirectory("ironlb-components-").FullName;
+        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.PathOf("components"), "*.yaml"))
+        {
+            var text = File.ReadAllText(file)
+                .Replace("127.0.0.1:6379", redis.Host, StringComparison.Ordinal)
+                .Replace("\"15s\"", "\"2s\"", StringComparison.Ordinal)
+                .Replace("\"5s\"", "\"1s\"", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(directory, Path.GetFileName(file)), text);
+        }
+
+        return directory;
+    }
+}
