@@ -14,7 +14,7 @@ namespace IronLb.Core.Messaging;
 /// slow group makes publishers wait rather than grow memory. Events published to a topic that no
 /// group has subscribed to yet are discarded, as nothing could ever read them.
 /// </remarks>
-internal sealed partial class InProcessBroker : IAsyncDisposable
+internal sealed partial class InProcessBroker : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ConsumerGroup>> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Consumer, byte> _consumers = new();
@@ -74,6 +74,9 @@ internal sealed partial class InProcessBroker : IAsyncDisposable
         Log.Subscribed(_logger, topic, group, deadLetterTopic);
         return consumer;
     }
+
+    // A plain ServiceProvider.Dispose() refuses services that are only IAsyncDisposable.
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

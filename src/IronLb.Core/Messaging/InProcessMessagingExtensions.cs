@@ -25,6 +25,7 @@ public static class InProcessMessagingExtensions
         options.Validate(o => !o.Validate().Any(), "InProcessMessagingOptions are invalid: check delivery attempts, retry delays and queue capacity.")
             .ValidateOnStart();
 
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IStateStore>(sp => FileStateStore.Open(stateDirectory, sp.GetService<ILogger<FileStateStore>>()));
         services.AddSingleton<InProcessBroker>();

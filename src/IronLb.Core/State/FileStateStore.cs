@@ -17,6 +17,8 @@ namespace IronLb.Core.State;
 /// reads never wait for writers and a bulk read sees one consistent moment. Writers are serialised
 /// in-process by a gate and across processes by an exclusive lock on a file in the directory.
 /// Versions restart at 1 when a deleted key is created again, as the Redis state store's do.
+/// The directory itself is not fsynced after a rename (.NET has no call for it); on journaling
+/// file systems the rename is committed after the data it points to, which is what matters here.
 /// </remarks>
 internal sealed partial class FileStateStore : IStateStore, IDisposable
 {

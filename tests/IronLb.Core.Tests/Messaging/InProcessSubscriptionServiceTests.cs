@@ -51,6 +51,20 @@ public sealed class InProcessSubscriptionServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AddInProcessMessaging_PlainServiceProviderDisposed_ReleasesDirectoryLock()
+    {
+        var services = new ServiceCollection().AddInProcessMessaging(_directory);
+        using (var provider = services.BuildServiceProvider())
+        {
+            Assert.True(await provider.GetRequiredService<IStateStore>().TrySaveAsync("k", "{}"u8.ToArray(), etag: ""));
+            await provider.GetRequiredService<IEventPublisher>().PublishAsync("t", "{}"u8.ToArray());
+        }
+
+        using var reopened = services.BuildServiceProvider();
+        Assert.True((await reopened.GetRequiredService<IStateStore>().GetAsync("k")).Exists);
+    }
+
+    [Fact]
     public async Task StartAsync_InvalidOptions_FailsAtStart()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

@@ -76,6 +76,22 @@ public sealed class FileStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_StoreHeld_AnotherProcessCannotLockDirectory()
+    {
+        var lockFile = Path.Combine(_directory, "store.lock");
+        int heldExit;
+        using (FileStateStore.Open(_directory))
+        {
+            heldExit = await RunFlockAsync(lockFile);
+        }
+
+        var releasedExit = await RunFlockAsync(lockFile);
+
+        Assert.Equal(1, heldExit);
+        Assert.Equal(0, releasedExit);
+    }
+
+    [Fact]
     public async Task TrySaveAsync_KeyDeletedThenCreated_VersionRestartsAtOne()
     {
         using var store = FileStateStore.Open(_directory);
@@ -121,4 +137,13 @@ public sealed class FileStateStoreTests : IDisposable
     }
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    // flock(1) from util-linux is a second process taking the same advisory lock without waiting.
+    private static async Task<int> RunFlockAsync(string lockFile)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("flock", ["--nonblock", "--conflict-exit-code", "1", lockFile, "true"]) { UseShellExecute = false })!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
+    }
 }
