@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 
@@ -13,6 +13,9 @@ internal sealed class Layer2Metrics
     private readonly Counter<long> _responsesSent;
     private readonly Counter<long> _gratuitousSent;
     private readonly Counter<long> _framesDropped;
+
+    // Formatting the address on every reply would allocate on the hot path; the set of owned addresses is small.
+    private readonly ConcurrentDictionary<IPAddress, KeyValuePair<string, object?>> _tags = new();
 
     public Layer2Metrics(IMeterFactory meterFactory)
     {
@@ -32,5 +35,6 @@ internal sealed class Layer2Metrics
 
     public void FrameDropped(string reason) => _framesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
-    private static KeyValuePair<string, object?> Tag(IPAddress address) => new("ip", address.ToString());
+    private KeyValuePair<string, object?> Tag(IPAddress address) =>
+        _tags.GetOrAdd(address, static a => new KeyValuePair<string, object?>("ip", a.ToString()));
 }

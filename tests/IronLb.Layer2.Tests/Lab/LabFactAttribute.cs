@@ -6,7 +6,7 @@ namespace IronLb.Layer2.Tests.Lab;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LabFactAttribute : FactAttribute
 {
-    private static readonly string[] Tools = ["ip", "arping", "ndisc6", "ping"];
+    private static readonly string[] Tools = ["ip", "arping", "ndisc6", "ping", "setpriv"];
     private static readonly string? MissingReason = FindMissing();
 
     public LabFactAttribute()

@@ -111,6 +111,42 @@ public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
         Assert.Empty(Arping("eth0", Vip, count: 2));
     }
 
+    [LabFact]
+    public void Refresh_MacChangedOnNode_AnsweredFromNewMacWithinSeconds()
+    {
+        const string newMac = "02:00:00:00:aa:11";
+        _lab.Node1Host.Apply(Owned(Vip));
+        Assert.Equal([Layer2Lab.Node1Mac], Arping("eth0", Vip, count: 1));
+        try
+        {
+            Shell.Must("ip", "-n", _lab.Node1, "link", "set", "eth0", "address", newMac);
+
+            // The announcer re-reads interfaces every second here; allow a few rounds.
+            var clock = Stopwatch.StartNew();
+            List<string> macs = [];
+            for (var attempt = 0; attempt < 20 && clock.Elapsed < TimeSpan.FromSeconds(10) && !macs.Contains(newMac); attempt++)
+            {
+                macs = Arping("eth0", Vip, count: 1);
+            }
+
+            Assert.Equal([newMac], macs);
+        }
+        finally
+        {
+            Shell.Must("ip", "-n", _lab.Node1, "link", "set", "eth0", "address", Layer2Lab.Node1Mac);
+        }
+    }
+
+    [LabFact]
+    public void StartAsync_WithoutCapNetRaw_ExitsWithClearError()
+    {
+        // Root without CAP_NET_RAW in its bounding set, as a container that did not add NET_RAW.
+        var result = NodeHostProcess.RunToExit(_lab.Node2, "setpriv", "--bounding-set", "-net_raw", "--inh-caps", "-net_raw");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("needs CAP_NET_RAW", result.Error, StringComparison.Ordinal);
+    }
+
     private NodeOwned Owned(string address, params string[] interfaces) => new(address, interfaces, _lab.NextEpoch());
 
     /// <summary>The MACs that answered, one per reply (Habets arping: "42 bytes from MAC (IP): index=...").</summary>

@@ -43,7 +43,16 @@ internal static class NodeHost
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());
-        await announcer.StartAsync(CancellationToken.None);
+        try
+        {
+            await announcer.StartAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return 1;
+        }
+
         Console.WriteLine("ready");
 
         while (await Console.In.ReadLineAsync() is { } line && line != "quit")

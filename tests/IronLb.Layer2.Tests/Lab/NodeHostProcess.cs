@@ -26,7 +26,7 @@ internal sealed class NodeHostProcess : IDisposable
     }
 
     /// <summary>Starts the host in <paramref name="netns"/>; `ip netns exec` execs in place, so the PID is the host's own.</summary>
-    public static NodeHostProcess Start(string netns)
+    public static NodeHostProcess Start(string netns, params string[] wrapper)
     {
         var psi = new ProcessStartInfo("ip")
         {
@@ -35,7 +35,7 @@ internal sealed class NodeHostProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "netns", "exec", netns, DotnetHost(), "exec", typeof(NodeHost).Assembly.Location, NodeHost.Verb })
+        foreach (var arg in new[] { "netns", "exec", netns }.Concat(wrapper).Concat([DotnetHost(), "exec", typeof(NodeHost).Assembly.Location, NodeHost.Verb]))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -62,6 +62,10 @@ internal sealed class NodeHostProcess : IDisposable
 
         return host;
     }
+
+    /// <summary>Runs the host in <paramref name="netns"/> to its end; for start-up failures.</summary>
+    public static Shell.Result RunToExit(string netns, params string[] wrapper) =>
+        Shell.Run(StartTimeout, "ip", ["netns", "exec", netns, .. wrapper, DotnetHost(), "exec", typeof(NodeHost).Assembly.Location, NodeHost.Verb]);
 
     public void Apply(params NodeOwned[] owned)
     {
