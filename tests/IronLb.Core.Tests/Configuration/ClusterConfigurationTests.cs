@@ -76,4 +76,18 @@ public sealed class ClusterConfigurationTests
         Assert.Empty(empty.AllObjects);
         Assert.NotNull(empty.Secrets);
     }
+
+    [Fact]
+    public void ToCanonicalJson_Node_HasKubernetesFieldOrderAndNoComputedHelpers()
+    {
+        var configuration = TestManifests.Load("apiVersion: v1\nkind: Node\nmetadata: { name: n, labels: { z: \"1\", a: \"2\" } }\nstatus: { conditions: [{ type: Ready, status: \"True\" }] }", "nodes.yaml");
+
+        var json = Encoding.UTF8.GetString((ClusterConfiguration.Empty with { Nodes = configuration.Nodes }).ToCanonicalJson());
+
+        Assert.Contains(
+            "\"nodes\":[{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"n\",\"namespace\":\"\",\"labels\":{\"a\":\"2\",\"z\":\"1\"},\"annotations\":{}},"
+            + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}],\"addresses\":[],\"sourceFile\":\"nodes.yaml\"}]",
+            json,
+            StringComparison.Ordinal);
+    }
 }

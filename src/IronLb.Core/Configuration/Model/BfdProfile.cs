@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io/v1beta1 BFDProfile: BFD session settings a BGPPeer can refer to.</summary>
-public sealed record BfdProfile : ManifestObject
+public sealed record BfdProfile() : ManifestObject(KindName)
 {
     public const string KindName = "BFDProfile";
-
-    public override string Kind => KindName;
 
     public BfdProfileSpec Spec { get; init; } = new();
 }

@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io/v1beta1 BGPAdvertisement: announce some pools' addresses over BGP with given attributes.</summary>
-public sealed record BgpAdvertisement : ManifestObject
+public sealed record BgpAdvertisement() : ManifestObject(KindName)
 {
     public const string KindName = "BGPAdvertisement";
-
-    public override string Kind => KindName;
 
     public BgpAdvertisementSpec Spec { get; init; } = new();
 }

@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io BGPPeer (v1beta1 or v1beta2, see <see cref="ManifestObject.ApiVersion"/>): one BGP session per matching node.</summary>
-public sealed record BgpPeer : ManifestObject
+public sealed record BgpPeer() : ManifestObject(KindName)
 {
     public const string KindName = "BGPPeer";
-
-    public override string Kind => KindName;
 
     public BgpPeerSpec Spec { get; init; } = new();
 }

@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io/v1beta1 Community: named aliases for BGP community values.</summary>
-public sealed record Community : ManifestObject
+public sealed record Community() : ManifestObject(KindName)
 {
     public const string KindName = "Community";
-
-    public override string Kind => KindName;
 
     public CommunitySpec Spec { get; init; } = new();
 }

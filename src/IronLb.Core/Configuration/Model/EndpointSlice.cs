@@ -1,14 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace IronLb.Core.Configuration;
 
 /// <summary>discovery.k8s.io/v1 EndpointSlice: which nodes host ready endpoints of a Service.</summary>
-public sealed record EndpointSlice : ManifestObject
+public sealed record EndpointSlice() : ManifestObject(KindName)
 {
     public const string KindName = "EndpointSlice";
 
     /// <summary>The label naming the Service a slice belongs to.</summary>
     public const string ServiceNameLabel = "kubernetes.io/service-name";
-
-    public override string Kind => KindName;
 
     /// <summary>IPv4, IPv6 or FQDN; "" when not set.</summary>
     public string AddressType { get; init; } = "";
@@ -16,6 +16,7 @@ public sealed record EndpointSlice : ManifestObject
     public ValueList<Endpoint> Endpoints { get; init; } = [];
 
     /// <summary>The owning Service's name from the kubernetes.io/service-name label, or null.</summary>
+    [JsonIgnore]
     public string? ServiceName => Metadata.Labels.TryGetValue(ServiceNameLabel, out var name) ? name : null;
 }
 
@@ -30,5 +31,6 @@ public sealed record Endpoint
     public string? NodeName { get; init; }
 
     /// <summary>Ready unless the slice says otherwise.</summary>
+    [JsonIgnore]
     public bool IsReady => Ready ?? true;
 }

@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io/v1beta1 IPAddressPool: addresses MetalLB may hand to Services.</summary>
-public sealed record IpAddressPool : ManifestObject
+public sealed record IpAddressPool() : ManifestObject(KindName)
 {
     public const string KindName = "IPAddressPool";
-
-    public override string Kind => KindName;
 
     public IpAddressPoolSpec Spec { get; init; } = new();
 }

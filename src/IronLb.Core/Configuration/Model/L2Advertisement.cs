@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>metallb.io/v1beta1 L2Advertisement: announce some pools' addresses with ARP/NDP from some nodes.</summary>
-public sealed record L2Advertisement : ManifestObject
+public sealed record L2Advertisement() : ManifestObject(KindName)
 {
     public const string KindName = "L2Advertisement";
-
-    public override string Kind => KindName;
 
     public L2AdvertisementSpec Spec { get; init; } = new();
 }

@@ -1,21 +1,31 @@
+using System.Text.Json.Serialization;
+
 namespace IronLb.Core.Configuration;
 
 /// <summary>What every manifest object shares: its API version, kind, metadata and the file it was read from.</summary>
 public abstract record ManifestObject
 {
+    protected ManifestObject(string kind) => Kind = kind;
+
     /// <summary>The apiVersion as written, e.g. "metallb.io/v1beta2".</summary>
+    [JsonPropertyOrder(-3)]
     public string ApiVersion { get; init; } = "";
 
-    /// <summary>The Kubernetes kind, e.g. "IPAddressPool".</summary>
-    public abstract string Kind { get; }
+    /// <summary>The Kubernetes kind, e.g. "IPAddressPool"; fixed by the type.</summary>
+    [JsonPropertyOrder(-2)]
+    public string Kind { get; }
 
+    [JsonPropertyOrder(-1)]
     public ObjectMeta Metadata { get; init; } = new();
 
     /// <summary>The file this object came from, as given to the loader (relative to a loaded directory); kept for error messages.</summary>
+    [JsonPropertyOrder(1)]
     public string SourceFile { get; init; } = "";
 
+    [JsonIgnore]
     public string Name => Metadata.Name;
 
+    [JsonIgnore]
     public string Namespace => Metadata.Namespace;
 }
 

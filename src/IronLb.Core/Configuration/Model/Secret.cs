@@ -1,14 +1,12 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>v1 Secret, read only so that a BGPPeer's passwordSecret can be checked and resolved.</summary>
-public sealed record Secret : ManifestObject
+public sealed record Secret() : ManifestObject(KindName)
 {
     public const string KindName = "Secret";
 
     /// <summary>The type MetalLB requires of a BGP password secret.</summary>
     public const string BasicAuthType = "kubernetes.io/basic-auth";
-
-    public override string Kind => KindName;
 
     /// <summary>The secret type; "Opaque" when the manifest names none, as Kubernetes defaults it.</summary>
     public string Type { get; init; } = "Opaque";

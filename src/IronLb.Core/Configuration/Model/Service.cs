@@ -1,11 +1,9 @@
 namespace IronLb.Core.Configuration;
 
 /// <summary>v1 Service: the parts a load balancer reads and writes.</summary>
-public sealed record Service : ManifestObject
+public sealed record Service() : ManifestObject(KindName)
 {
     public const string KindName = "Service";
-
-    public override string Kind => KindName;
 
     public ServiceSpec Spec { get; init; } = new();
 
