@@ -65,6 +65,10 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 {
                     _peers.Remove(address);
                     stopping.Add(session);
+                    if (!string.IsNullOrEmpty(session.Settings.Password))
+                    {
+                        _listener?.RemovePassword(address);
+                    }
                 }
             }
 
@@ -76,7 +80,10 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 }
 
                 var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>());
-                _listener?.SetPassword(settings.PeerAddress, settings.Password);
+                if (!string.IsNullOrEmpty(settings.Password))
+                {
+                    _listener?.SetPassword(settings.PeerAddress, settings.Password);
+                }
                 _peers[address] = session;
                 session.SetAnnouncements(For(settings, _announcements));
                 session.Start();

@@ -30,8 +30,21 @@ internal sealed partial class BgpListener : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    /// <summary>Installs or removes a peer's TCP MD5 key; without it the kernel drops that peer's signed SYNs.</summary>
-    public void SetPassword(IPAddress peer, string? password) => LinuxSocketOptions.SetMd5Signature(_socket, peer, password ?? string.Empty);
+    /// <summary>Installs a peer's TCP MD5 key; without it the kernel drops that peer's signed SYNs.</summary>
+    public void SetPassword(IPAddress peer, string password) => LinuxSocketOptions.SetMd5Signature(_socket, peer, password);
+
+    /// <summary>Removes a peer's key (an empty key deletes it).</summary>
+    public void RemovePassword(IPAddress peer)
+    {
+        try
+        {
+            LinuxSocketOptions.SetMd5Signature(_socket, peer, string.Empty);
+        }
+        catch (SocketException)
+        {
+            // No key was installed: nothing to remove.
+        }
+    }
 
     public void Start() => _accepting = Task.Run(AcceptLoopAsync);
 

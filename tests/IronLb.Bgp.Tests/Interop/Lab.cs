@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace IronLb.Bgp.Tests.Interop;
+
+/// <summary>
+/// A throwaway network: namespaces "PREFIX-lan" (a bridge), "PREFIX-rtr" (FRR: zebra, bgpd, optionally bfdd) and
+/// node namespaces on 192.0.2.0/24 and 2001:db8:1::/64. The prefix is unique per run; Dispose tears everything
+/// down, killing daemons by PID, also when the test failed.
+/// </summary>
+internal sealed class Lab : IDisposable
+{
+    public const string RouterV4 = "192.0.2.1";
+    public const string RouterV6 = "2001:db8:1::1";
+    public const int RouterAsn = 64500;
+    private const string FrrBin = "/usr/lib/frr";
+
+    private readonly List<string> _namespaces = [];
+    private readonly List<int> _daemonPids = [];
+    private readonly List<string> _crashBuffers = [];
+
+    public Lab(params int[] nodes)
+    {
+        Prefix = "ilb" + Guid.NewGuid().ToString("N")[..6];
+        Dir = Path.Combine(Path.GetTempPath(), Prefix);
+        Directory.CreateDirectory(Dir);
+        try
+        {
+            Build(nodes);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Prefix { get; }
+
+    public string Dir { get; }
+
+    public string FrrDir => Path.Combine(Dir, "frr");
+
+    public string Rtr => Prefix + "-rtr";
+
+    public static string NodeV4(int node) => $"192.0.2.{10 + node}";
+
+    public static string NodeV6(int node) => $"2001:db8:1::{10 + node}";
+
+    public string Node(int node) => $"{Prefix}-n{node}";
+
+    /// <summary>Why the interop tests cannot run here, or null when they can.</summary>
+    public static string? Unavailable()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+        {
+            return "interop tests need root on Linux (network namespaces)";
+        }
+
+        return File.Exists(Path.Combine(FrrBin, "bgpd")) && File.Exists("/usr/bin/vtysh") ? null : "FRR is not installed (apt-get install frr)";
+    }
+
+    /// <summary>Starts zebra and bgpd (and bfdd when asked) in the router namespace with <paramref name="bgpdConfig"/>.</summary>
+    public void StartFrr(string bgpdConfig, bool bfd = false)
+    {
+        Directory.CreateDirectory(FrrDir);
+        File.WriteAllText(Path.Combine(FrrDir, "zebra.conf"), $"hostname rtr\nlog file {FrrDir}/zebra.log informational\n");
+        File.WriteAllText(Path.Combine(FrrDir, "bgpd.conf"), $"hostname rtr\nlog file {FrrDir}/bgpd.log informational\n{bgpdConfig}");
+        File.WriteAllText(Path.Combine(FrrDir, "bfdd.conf"), $"hostname rtr\nlog file {FrrDir}/bfdd.log informational\n");
+        Run("chown", "-R", "frr:frr", FrrDir);
+        foreach (var daemon in bfd ? new[] { "zebra", "bfdd", "bgpd" } : ["zebra", "bgpd"])
+        {
+            Run("ip", "netns", "exec", Rtr, Path.Combine(FrrBin, daemon), "-d", "-u", "frr", "-g", "frr", "-P", "0",
+                "-f", Path.Combine(FrrDir, daemon + ".conf"), "-i", Path.Combine(FrrDir, daemon + ".pid"),
+                "-z", Path.Combine(FrrDir, "zserv.api"), "--vty_socket", FrrDir);
+            var pid = int.Parse(File.ReadAllText(Path.Combine(FrrDir, daemon + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            _daemonPids.Add(pid);
+            RememberCrashBuffer(pid);
+        }
+    }
+
+    public string Vtysh(string command) => Run("vtysh", "--vty_socket", FrrDir, "--config_dir", FrrDir, "-c", command);
+
+    public JsonNode VtyshJson(string command) => JsonNode.Parse(Vtysh(command)) ?? new JsonObject();
+
+    /// <summary>Polls FRR until <paramref name="condition"/> holds; bounded in tries and time. Returns whether it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        for (var attempt = 0; attempt < 2000 && deadline.Elapsed < within; attempt++)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return condition();
+    }
+
+    /// <summary>Runs a command to completion and returns its standard output; throws on a non-zero exit.</summary>
+    public static string Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            process.Kill();
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
+        }
+
+        return stdout.Result;
+    }
+
+    /// <summary>Takes a node's bridge port down or up, which cuts its link without touching its addresses.</summary>
+    public void SetNodeLink(int node, bool up) => Run("ip", "-n", Prefix + "-lan", "link", "set", $"p{node}", up ? "up" : "down");
+
+    public void Dispose()
+    {
+        foreach (var pid in _daemonPids)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                process.WaitForExit(5000);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+
+        foreach (var buffer in _crashBuffers.Where(Directory.Exists))
+        {
+            Directory.Delete(buffer, recursive: true);
+        }
+
+        foreach (var ns in _namespaces)
+        {
+            try
+            {
+                Run("ip", "netns", "delete", ns);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+        }
+
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// FRR writes crash buffers to /var/tmp/frr/DAEMON.PID, named by the PID before it daemonized; the daemon keeps
+    /// the directory open, so its open files say which one is ours.
+    /// </summary>
+    private void RememberCrashBuffer(int pid)
+    {
+        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+        {
+            if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("/var/tmp/frr/", StringComparison.Ordinal))
+            {
+                _crashBuffers.Add(Path.GetDirectoryName(target) is "/var/tmp/frr" ? target : Path.GetDirectoryName(target)!);
+            }
+        }
+    }
+
+    private void AddNamespace(string name)
+    {
+        Run("ip", "netns", "add", name);
+        _namespaces.Add(name);
+        Run("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    private void Build(int[] nodes)
+    {
+        var lan = Prefix + "-lan";
+        AddNamespace(lan);
+        Run("ip", "-n", lan, "link", "add", "br0", "type", "bridge");
+        Run("ip", "-n", lan, "link", "set", "br0", "type", "bridge", "mcast_snooping", "0", "stp_state", "0", "forward_delay", "0");
+        Run("ip", "-n", lan, "link", "set", "br0", "up");
+        AddNamespace(Rtr);
+        Attach(Rtr, "p0", RouterV4, RouterV6);
+        Run("ip", "netns", "exec", Rtr, "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+            "net.ipv4.fib_multipath_hash_policy=1", "net.ipv6.fib_multipath_hash_policy=1");
+        foreach (var node in nodes)
+        {
+            AddNamespace(Node(node));
+            Attach(Node(node), $"p{node}", NodeV4(node), NodeV6(node));
+        }
+    }
+
+    private void Attach(string ns, string port, string v4, string v6)
+    {
+        var lan = Prefix + "-lan";
+        Run("ip", "link", "add", port, "netns", lan, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        Run("ip", "-n", lan, "link", "set", port, "master", "br0", "up");
+        Run("ip", "-n", ns, "link", "set", "eth0", "up");
+        Run("ip", "-n", ns, "addr", "add", v4 + "/24", "dev", "eth0");
+        Run("ip", "-n", ns, "addr", "add", v6 + "/64", "dev", "eth0", "nodad");
+    }
+}
+
+/// <summary>A fact that runs only where the lab can: as root, with FRR installed; otherwise it is skipped with the reason.</summary>
+internal sealed class LabFactAttribute : FactAttribute
+{
+    public LabFactAttribute()
+    {
+        if (Lab.Unavailable() is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
