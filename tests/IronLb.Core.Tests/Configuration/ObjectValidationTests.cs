@@ -83,4 +83,26 @@ public sealed class ObjectValidationTests
 
         Assert.Equal(["a.yaml", "z.yaml"], errors.Select(e => e.File));
     }
+
+    [Fact]
+    public void Validate_RepeatedSelectorExpressionOrValue_AreErrors() =>
+        Assert.Equal(
+            [
+                "test.yaml: L2Advertisement/l2: spec.nodeSelectors[0].matchExpressions[1]: duplicate match expression on key \"zone\"",
+                "test.yaml: L2Advertisement/l2: spec.nodeSelectors[0].matchExpressions[2].values: duplicate entry \"r1\"",
+                "test.yaml: L2Advertisement/l2: spec.nodeSelectors[2]: duplicate label selector {zone=a}",
+            ],
+            Messages("""
+                apiVersion: metallb.io/v1beta1
+                kind: L2Advertisement
+                metadata: { name: l2 }
+                spec:
+                  nodeSelectors:
+                    - matchExpressions:
+                        - { key: zone, operator: In, values: [a] }
+                        - { key: zone, operator: In, values: [a] }
+                        - { key: rack, operator: In, values: [r1, r1] }
+                    - matchLabels: { zone: a }
+                    - matchLabels: { zone: a }
+                """));
 }

@@ -21,13 +21,31 @@ internal static class ObjectRules
         CheckUniqueNames(context, configuration.EndpointSlices, o => $"{o.Namespace}/{o.Name}");
         CheckUniqueNames(context, configuration.Secrets, o => $"{o.Namespace}/{o.Name}");
 
-        foreach (var (subject, path, selector) in AllSelectors(configuration))
+        foreach (var (subject, path, selector, earlier) in AllSelectors(configuration))
         {
+            // MetalLB rejects a selector list that repeats itself, as it does every repeated list entry.
+            if (earlier.Contains(selector))
+            {
+                context.Report(subject, $"{path}: duplicate label selector {Describe(selector)}");
+            }
+
             for (var i = 0; i < selector.MatchExpressions.Count; i++)
             {
-                if (selector.MatchExpressions[i].Problem() is { } problem)
+                var requirement = selector.MatchExpressions[i];
+                var where = $"{path}.matchExpressions[{i.ToString(CultureInfo.InvariantCulture)}]";
+                if (requirement.Problem() is { } problem)
                 {
-                    context.Report(subject, $"{path}.matchExpressions[{i.ToString(CultureInfo.InvariantCulture)}]: invalid label selector: {problem}");
+                    context.Report(subject, $"{where}: invalid label selector: {problem}");
+                }
+
+                if (selector.MatchExpressions.Take(i).Contains(requirement))
+                {
+                    context.Report(subject, $"{where}: duplicate match expression on key \"{requirement.Key}\"");
+                }
+
+                foreach (var value in requirement.Values.GroupBy(v => v, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+                {
+                    context.Report(subject, $"{where}.values: duplicate entry \"{value}\"");
                 }
             }
         }
@@ -55,44 +73,45 @@ internal static class ObjectRules
         }
     }
 
-    private static IEnumerable<(ManifestObject Subject, string Path, LabelSelector Selector)> AllSelectors(ClusterConfiguration configuration)
-    {
-        static IEnumerable<(ManifestObject, string, LabelSelector)> Each(ManifestObject subject, string path, IReadOnlyList<LabelSelector> selectors) =>
-            selectors.Select((selector, i) => (subject, $"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", selector));
+    private static string Describe(LabelSelector selector) =>
+        "{" + string.Join(", ", selector.MatchLabels.Select(l => $"{l.Key}={l.Value}")
+            .Concat(selector.MatchExpressions.Select(e => $"{e.Key} {e.Operator} ({string.Join(",", e.Values)})"))) + "}";
 
+    /// <summary>Every selector list in the configuration, each selector with the ones before it in its list.</summary>
+    private static IEnumerable<(ManifestObject Subject, string Path, LabelSelector Selector, IEnumerable<LabelSelector> Earlier)> AllSelectors(ClusterConfiguration configuration)
+    {
+        var lists = new List<(ManifestObject, string, IReadOnlyList<LabelSelector>)>();
         foreach (var pool in configuration.IpAddressPools)
         {
             if (pool.Spec.ServiceAllocation is { } allocation)
             {
-                foreach (var item in Each(pool, "spec.serviceAllocation.namespaceSelectors", allocation.NamespaceSelectors)
-                    .Concat(Each(pool, "spec.serviceAllocation.serviceSelectors", allocation.ServiceSelectors)))
-                {
-                    yield return item;
-                }
+                lists.Add((pool, "spec.serviceAllocation.namespaceSelectors", allocation.NamespaceSelectors));
+                lists.Add((pool, "spec.serviceAllocation.serviceSelectors", allocation.ServiceSelectors));
             }
         }
 
         foreach (var adv in configuration.L2Advertisements)
         {
-            foreach (var item in Each(adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors).Concat(Each(adv, "spec.nodeSelectors", adv.Spec.NodeSelectors)))
-            {
-                yield return item;
-            }
+            lists.Add((adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors));
+            lists.Add((adv, "spec.nodeSelectors", adv.Spec.NodeSelectors));
         }
 
         foreach (var adv in configuration.BgpAdvertisements)
         {
-            foreach (var item in Each(adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors).Concat(Each(adv, "spec.nodeSelectors", adv.Spec.NodeSelectors)))
-            {
-                yield return item;
-            }
+            lists.Add((adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors));
+            lists.Add((adv, "spec.nodeSelectors", adv.Spec.NodeSelectors));
         }
 
         foreach (var peer in configuration.BgpPeers)
         {
-            foreach (var item in Each(peer, "spec.nodeSelectors", peer.Spec.NodeSelectors))
+            lists.Add((peer, "spec.nodeSelectors", peer.Spec.NodeSelectors));
+        }
+
+        foreach (var (subject, path, selectors) in lists)
+        {
+            for (var i = 0; i < selectors.Count; i++)
             {
-                yield return item;
+                yield return (subject, $"{path}[{i.ToString(CultureInfo.InvariantCulture)}]", selectors[i], selectors.Take(i));
             }
         }
     }
