@@ -8,7 +8,7 @@ namespace IronLb.Layer2.Announcing;
 
 /// <summary>Answers ARP and NDP for the addresses this node owns and announces them when gained; the Layer 2 half of
 /// a MetalLB speaker. Ownership arrives through <see cref="ApplyOwnership"/>; everything else runs on its own.</summary>
-internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
+internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly Layer2AnnouncerOptions _options;
     private readonly ILinkLayer _link;
@@ -108,10 +108,16 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Nothing here awaits, so the synchronous path is the real one; DI containers disposed synchronously work too.</summary>
+    public void Dispose()
+    {
         Shutdown();
         _announceTimer.Dispose();
         _viewLock.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private void Shutdown()

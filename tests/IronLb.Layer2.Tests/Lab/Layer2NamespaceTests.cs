@@ -51,6 +51,9 @@ public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
 
         Assert.Equal(Layer2Lab.Node1Mac, Ndisc6("eth0", Vip6));
         Assert.Equal(sentBefore + 1, _lab.Node1Host.Metric("metallb_layer2_responses_sent", Vip6));
+
+        // Joined so MLD-snooping switches forward the solicitations (the kernel reports the membership).
+        Assert.Contains("ff02::1:ff00:20", Shell.Must("ip", "-n", _lab.Node1, "-6", "maddr", "show", "dev", "eth0"), StringComparison.Ordinal);
     }
 
     [LabFact]
