@@ -9,6 +9,12 @@ public sealed class IpamOptions
     /// <summary>How often the folder is checked for changes besides file-system notifications. Default: 2 s.</summary>
     public TimeSpan ConfigPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Only Services of this spec.loadBalancerClass are handled; null (the default) means Services without one.</summary>
-    public string? LoadBalancerClass { get; set; }
+    /// <summary>How often allocations are reconciled even without a configuration change. Default: 30 s.</summary>
+    public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A node to add when the manifests define no Node of that name, so a single host without Node manifests still
+    /// announces (with no labels, it matches only advertisements without nodeSelectors). Default: none.
+    /// </summary>
+    public string? ImplicitNode { get; set; }
 }

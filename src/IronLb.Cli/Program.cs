@@ -5,6 +5,7 @@ var root = new RootCommand("IronLB: addresses for Kubernetes LoadBalancer Servic
 {
     RunCommand.Create(),
     ValidateCommand.Create(),
+    PlanCommand.Create(),
     StatusCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace IronLb.ServiceDefaults;
 
@@ -18,6 +19,10 @@ public static class ServiceDefaultsExtensions
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks();
+
+        // A closed readiness gate is reported by /readyz; logging it as an error on every probe would only be noise.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)));
         builder.Services.AddStatusContributor<ConfigurationStatus>();
         return builder;

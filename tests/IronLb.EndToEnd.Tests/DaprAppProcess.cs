@@ -37,7 +37,6 @@ internal sealed partial class DaprAppProcess : IAsyncDisposable
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture),
                 ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture),
                 ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
-                ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
             };
             var (app, _) = await ChildProcess.StartAsync(
                 "dotnet", [RepositoryLayout.BuiltAssembly(projectDirectory, assemblyName)], ListeningLine(), TimeSpan.FromSeconds(90), environment);

@@ -14,7 +14,7 @@ namespace IronLb.Ipam.Configuration;
 internal sealed partial class ManifestFolderSource(
     ConfigurationState state,
     ConfigurationSourceStatus status,
-    [FromKeyedServices(IpamRegistration.Component)] ReadinessGate readiness,
+    [FromKeyedServices(IpamRegistration.ConfigurationComponent)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,
     ILogger<ManifestFolderSource> logger) : BackgroundService
@@ -31,7 +31,8 @@ internal sealed partial class ManifestFolderSource(
         }
 
         var loaded = ManifestLoader.LoadDirectory(directory);
-        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(loaded.Configuration)).ToList();
+        var configuration = WithImplicitNode(loaded.Configuration, options.Value.ImplicitNode);
+        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(configuration)).ToList();
         if (errors.Count > 0)
         {
             foreach (var error in errors)
@@ -44,7 +45,7 @@ internal sealed partial class ManifestFolderSource(
             return errors;
         }
 
-        var document = await state.PublishAsync(loaded.Configuration, Path.GetFullPath(directory), cancellationToken).ConfigureAwait(false);
+        var document = await state.PublishAsync(configuration, Path.GetFullPath(directory), cancellationToken).ConfigureAwait(false);
         status.Accepted(directory, document);
         readiness.MarkReady();
         LogAccepted(logger, directory, document.Version, document.Digest);
@@ -121,6 +122,11 @@ internal sealed partial class ManifestFolderSource(
         watcher.Renamed += Ring;
         return watcher;
     }
+
+    private static ClusterConfiguration WithImplicitNode(ClusterConfiguration configuration, string? node) =>
+        node is null || configuration.Nodes.Any(n => n.Name == node)
+            ? configuration
+            : configuration with { Nodes = [.. configuration.Nodes, new Node { ApiVersion = "v1", Metadata = new ObjectMeta { Name = node }, SourceFile = "(implicit: --node)" }] };
 
     /// <summary>Names, sizes and write times of the manifest files: cheap, and changes whenever a file does.</summary>
     private static string Fingerprint(string directory)

@@ -55,8 +55,7 @@ internal static class RunCommand
         {
             ["Ipam:ConfigDirectory"] = config.FullName,
             ["Node:Name"] = node,
-            ["Logging:LogLevel:Default"] = "Information",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            ["Ipam:ImplicitNode"] = node,
         });
         if (settings is not null)
         {
