@@ -99,6 +99,36 @@ public sealed class SharingTests(RedisServer redis)
         Assert.Equal(5, Assert.Single(app.Deliveries).CloudEvent.GetProperty("data").GetProperty("n").GetInt32());
     }
 
+    [Fact]
+    public async Task Subscribe_RedisStartsAfterSidecar_SubscribesOnceRedisIsUp()
+    {
+        var topic = "late-redis-" + _suffix;
+        var redisPort = RedisServer.FreePort();
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard($"127.0.0.1:{redisPort}");
+        await using var sidecar = await StartAsync("late-redis-" + _suffix, components, app.Port);
+        using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
+        using var before = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+        var lateRedis = new RedisServer { FixedPort = redisPort };
+        await lateRedis.InitializeAsync();
+        try
+        {
+            Assert.True(await PollAsync(async () =>
+            {
+                using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+                return health.StatusCode == HttpStatusCode.NoContent;
+            }));
+            await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
+
+            Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
+            Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+        }
+        finally
+        {
+            await lateRedis.DisposeAsync();
+        }
+    }
+
     private static Task<RunningSidecar> StartAsync(string appId, ComponentFiles components, int? appPort = null) =>
         RunningSidecar.StartAsync(new SidecarOptions { AppId = appId, AppPort = appPort, ResourcesPath = components.Directory });
 

@@ -2,6 +2,7 @@ using IronLb.LocalSidecar.Components;
 using IronLb.LocalSidecar.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
 
 namespace IronLb.LocalSidecar.PubSub;
 
@@ -46,8 +47,10 @@ internal sealed partial class SubscriptionHost(
             var database = await redis.GetDatabaseAsync(component.RedisHost).ConfigureAwait(false);
             var consumer = new TopicConsumer(
                 component, subscription, instance.ConsumerName, database, app, publisher, time, options.StreamPollInterval, loggers.CreateLogger<TopicConsumer>());
-            await consumer.SubscribeAsync().ConfigureAwait(false);
-            consumers.Add(consumer);
+            if (await SubscribeWithRetryAsync(consumer, subscription.Topic, stoppingToken).ConfigureAwait(false))
+            {
+                consumers.Add(consumer);
+            }
         }
 
         // Healthy only once every consumer group exists, as daprd reports healthy only after its subscriptions
@@ -87,6 +90,51 @@ internal sealed partial class SubscriptionHost(
 
         return null;
     }
+
+    // Redis may come up after the sidecar (daprd keeps retrying its components too): back off up to 5 s between
+    // attempts, bounded by AppStartTimeout and an attempt count.
+    private async Task<bool> SubscribeWithRetryAsync(TopicConsumer consumer, string topic, CancellationToken stoppingToken)
+    {
+        var deadline = time.GetUtcNow() + options.AppStartTimeout;
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; attempt <= 1000 && !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await consumer.SubscribeAsync().ConfigureAwait(false);
+                return true;
+            }
+            catch (RedisException e)
+            {
+                LogSubscribeFailed(_logger, topic, attempt, e.Message);
+            }
+
+            if (time.GetUtcNow() + delay >= deadline)
+            {
+                break;
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+        }
+
+        LogSubscribeGaveUp(_logger, topic);
+        return false;
+    }
+
+    [LoggerMessage(EventId = 323, Level = LogLevel.Warning, Message = "Subscribing to {Topic} failed (attempt {Attempt}): {Reason}")]
+    private static partial void LogSubscribeFailed(ILogger logger, string topic, int attempt, string reason);
+
+    [LoggerMessage(EventId = 324, Level = LogLevel.Error, Message = "Gave up subscribing to {Topic}")]
+    private static partial void LogSubscribeGaveUp(ILogger logger, string topic);
 
     [LoggerMessage(EventId = 320, Level = LogLevel.Information, Message = "App channel ready on port {Port}: {Count} subscriptions")]
     private static partial void LogAppReady(ILogger logger, int port, int count);

@@ -13,6 +13,9 @@ public sealed class RedisServer : IAsyncLifetime
     private Process? _process;
     private string? _directory;
 
+    /// <summary>When set before <see cref="InitializeAsync"/>, the port to listen on (for tests that start Redis late).</summary>
+    public int? FixedPort { get; init; }
+
     public int Port { get; private set; }
 
     /// <summary>host:port, as component metadata redisHost wants it.</summary>
@@ -34,7 +37,7 @@ public sealed class RedisServer : IAsyncLifetime
         // A port can be taken between probing and binding; try a few.
         for (var attempt = 0; attempt < 5 && Connection is null; attempt++)
         {
-            Port = FreePort();
+            Port = FixedPort ?? FreePort();
             var start = new ProcessStartInfo(Binary)
             {
                 ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no" },
@@ -114,7 +117,7 @@ public sealed class RedisServer : IAsyncLifetime
         _process = null;
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
