@@ -31,8 +31,8 @@ internal static class YamlTreeReader
             while (parser.TryConsume<DocumentStart>(out var start))
             {
                 var index = documents.Count + 1;
-                var anchors = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-                var root = parser.Accept<DocumentEnd>(out _) ? null : ReadNode(parser, anchors, (line, message) => reportError(index, line, message));
+                var builder = new DocumentBuilder(parser, (line, message) => reportError(index, line, message));
+                var root = parser.Accept<DocumentEnd>(out _) ? null : builder.ReadNode(depth: 0);
                 parser.Consume<DocumentEnd>();
                 documents.Add(new ParsedDocument(index, (int)start.Start.Line, root));
             }
@@ -47,83 +47,111 @@ internal static class YamlTreeReader
         return documents;
     }
 
-    private static JsonNode? ReadNode(IParser parser, Dictionary<string, JsonNode?> anchors, Action<int, string> reportError)
+    /// <summary>Builds one document's tree; bounded in depth and size so that hostile input (deep nesting, alias bombs) ends in an error, not a crash.</summary>
+    private sealed class DocumentBuilder(IParser parser, Action<int, string> reportError)
     {
-        var current = parser.Current ?? throw new YamlException("unexpected end of input");
-        parser.MoveNext();
-        JsonNode? node;
-        string? anchor = null;
-        switch (current)
+        private const int MaxDepth = 64;
+        private const int MaxNodes = 1_000_000;
+
+        private readonly Dictionary<string, (JsonNode? Node, int Size)> anchors = new(StringComparer.Ordinal);
+        private int nodes;
+
+        public JsonNode? ReadNode(int depth)
         {
-            case Scalar scalar:
-                node = ScalarToNode(scalar);
-                anchor = scalar.Anchor.IsEmpty ? null : scalar.Anchor.Value;
-                break;
-            case SequenceStart sequenceStart:
-                var array = new JsonArray();
-                while (!parser.TryConsume<SequenceEnd>(out _))
+            var current = parser.Current ?? throw new YamlException("unexpected end of input");
+            if (depth > MaxDepth)
+            {
+                throw new YamlException(current.Start, current.End, $"nesting deeper than {MaxDepth} levels");
+            }
+
+            parser.MoveNext();
+            var before = nodes;
+            Count(current, 1);
+            JsonNode? node;
+            AnchorName anchor;
+            switch (current)
+            {
+                case Scalar scalar:
+                    node = ScalarToNode(scalar);
+                    anchor = scalar.Anchor;
+                    break;
+                case SequenceStart sequenceStart:
+                    var array = new JsonArray();
+                    while (!parser.TryConsume<SequenceEnd>(out _))
+                    {
+                        array.Add(ReadNode(depth + 1));
+                    }
+
+                    node = array;
+                    anchor = sequenceStart.Anchor;
+                    break;
+                case MappingStart mappingStart:
+                    node = ReadMapping(depth);
+                    anchor = mappingStart.Anchor;
+                    break;
+                case AnchorAlias alias:
+                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    {
+                        throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+                    }
+
+                    // A JsonNode has one parent, so every use of an alias gets its own copy, which counts against the budget.
+                    Count(alias, target.Size);
+                    return target.Node?.DeepClone();
+                default:
+                    throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+            }
+
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = (node, nodes - before);
+            }
+
+            return node;
+        }
+
+        private JsonObject ReadMapping(int depth)
+        {
+            var mapping = new JsonObject();
+            while (!parser.Accept<MappingEnd>(out _))
+            {
+                var keyEvent = parser.Current;
+                var key = ReadNode(depth + 1);
+                var value = ReadNode(depth + 1);
+                var line = (int)(keyEvent?.Start.Line ?? 0);
+                var keyText = key switch
                 {
-                    array.Add(ReadNode(parser, anchors, reportError));
-                }
-
-                node = array;
-                anchor = sequenceStart.Anchor.IsEmpty ? null : sequenceStart.Anchor.Value;
-                break;
-            case MappingStart mappingStart:
-                node = ReadMapping(parser, anchors, reportError);
-                anchor = mappingStart.Anchor.IsEmpty ? null : mappingStart.Anchor.Value;
-                break;
-            case AnchorAlias alias:
-                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                    JsonValue scalar => scalar.ToString(),
+                    null => "null",
+                    _ => null,
+                };
+                if (keyText is null)
                 {
-                    throw new YamlException(alias.Start, alias.End, $"unknown alias *{alias.Value.Value}");
+                    reportError(line, $"line {line}: mapping keys must be scalars");
                 }
+                else if (mapping.ContainsKey(keyText))
+                {
+                    // sigs.k8s.io/yaml rejects duplicate keys: silently keeping one would hide a mistake.
+                    reportError(line, $"line {line}: duplicate key \"{keyText}\"");
+                }
+                else
+                {
+                    mapping[keyText] = value;
+                }
+            }
 
-                // A JsonNode has one parent, so every use of an alias gets its own copy.
-                return target?.DeepClone();
-            default:
-                throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+            parser.MoveNext();
+            return mapping;
         }
 
-        if (anchor is not null)
+        private void Count(ParsingEvent at, int added)
         {
-            anchors[anchor] = node;
-        }
-
-        return node;
-    }
-
-    private static JsonObject ReadMapping(IParser parser, Dictionary<string, JsonNode?> anchors, Action<int, string> reportError)
-    {
-        var mapping = new JsonObject();
-        while (!parser.Accept<MappingEnd>(out _))
-        {
-            var keyEvent = parser.Current;
-            var key = ReadNode(parser, anchors, reportError);
-            var value = ReadNode(parser, anchors, reportError);
-            var keyText = key switch
+            nodes += added;
+            if (nodes > MaxNodes)
             {
-                JsonValue scalar => scalar.ToString(),
-                null => "null",
-                _ => null,
-            };
-            if (keyText is null)
-            {
-                reportError((int)(keyEvent?.Start.Line ?? 0), $"line {keyEvent?.Start.Line}: mapping keys must be scalars");
-            }
-            else if (mapping.ContainsKey(keyText))
-            {
-                // sigs.k8s.io/yaml rejects duplicate keys: silently keeping one would hide a mistake.
-                reportError((int)(keyEvent?.Start.Line ?? 0), $"line {keyEvent?.Start.Line}: duplicate key \"{keyText}\"");
-            }
-            else
-            {
-                mapping[keyText] = value;
+                throw new YamlException(at.Start, at.End, $"document expands to more than {MaxNodes} nodes");
             }
         }
-
-        parser.MoveNext();
-        return mapping;
     }
 
     private static JsonValue? ScalarToNode(Scalar scalar)
