@@ -64,7 +64,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             {
                 var result = probe.Run(target, rate, Math.Max(200, (int)(rate * seconds)));
                 results[$"{target.Name}@{rate}"] = result;
-                Console.Error.WriteLine($"  {target.Name,-11} {rate,5}/s  median {result.MedianUs,6:F0} us  p99 {result.P99Us,6:F0} us  lost {result.Lost}/{result.Sent}  capture drops {result.CaptureDrops}");
+                Console.Error.WriteLine($"  {target.Name,-11} {rate,5}/s (sent at {result.AchievedRate,5}/s)  median {result.MedianUs,6:F0} us  p99 {result.P99Us,6:F0} us  lost {result.Lost}/{result.Sent}  capture drops {result.CaptureDrops}");
             }
         }
 
@@ -128,6 +128,7 @@ internal sealed class Layer2Benchmark : IBenchmark
                 ["p99_us"] = Get(t.Name, r, "P99Us"),
                 ["lost"] = Get(t.Name, r, "Lost"),
                 ["sent"] = Get(t.Name, r, "Sent"),
+                ["achieved_rate"] = Get(t.Name, r, "AchievedRate"),
             }));
         var lostAt5000 = rates.Contains(5000) ? Get("arp", 5000, "Lost") + Get("ndp", 5000, "Lost") : null;
         return new Dictionary<string, object>
@@ -142,10 +143,17 @@ internal sealed class Layer2Benchmark : IBenchmark
             ["kernel_ndp_median_us"] = Get("kernel_ndp", top, "MedianUs")!,
             ["arp_median_vs_kernel"] = Math.Round((Get("arp", top, "MedianUs") ?? double.NaN) / (Get("kernel_arp", top, "MedianUs") ?? double.NaN), 2),
             ["lost_at_5000"] = lostAt5000 is { } lost ? (object)(long)lost : "not measured",
+            ["achieved_rate_at_top"] = Math.Min(Get("arp", top, "AchievedRate") ?? 0, Get("ndp", top, "AchievedRate") ?? 0),
+            ["load_avg_1m"] = LoadAverage(),
+            ["cpus"] = Environment.ProcessorCount,
             ["capture_drops"] = rates.Sum(r => Targets.Sum(t => Get(t.Name, r, "CaptureDrops") ?? 0)),
             ["by_rate"] = byRate,
         };
     }
+
+    /// <summary>The 1-minute load average: a userspace responder's latency depends on it, the kernel's hardly.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : -1;
 
     private static Process StartRole(string netns, params string[] roleArgs)
     {
