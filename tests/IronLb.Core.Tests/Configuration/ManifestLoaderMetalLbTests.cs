@@ -176,6 +176,16 @@ public sealed class ManifestLoaderMetalLbTests
         Assert.Equal(179, peer.Spec.PeerPort);
     }
 
+    [Theory]
+    [InlineData("v1beta1", 179)]
+    [InlineData("v1beta2", 0)]
+    public void Parse_BgpPeerPortZero_MeansDefaultOnlyInV1Beta1(string version, int expected)
+    {
+        var peer = Assert.Single(TestManifests.Load(TestManifests.Peer("myASN: 64500\npeerASN: 64501\npeerAddress: 192.0.2.1\npeerPort: 0", version)).BgpPeers);
+
+        Assert.Equal(expected, peer.Spec.PeerPort);
+    }
+
     [Fact]
     public void Parse_BfdProfileWithEveryField_ReadsEveryField()
     {

@@ -92,7 +92,10 @@ internal static class MetalLbObjectReader
         };
 
         // v1beta1 has none of the later fields; the API server would prune them, so they are not read.
-        var full = header.ApiVersion != ApiVersions.MetalLbV1Beta2 ? common : common with
+        // Its peerPort was a plain uint16 with omitempty, so 0 meant "not set": MetalLB then dials 179.
+        var full = header.ApiVersion != ApiVersions.MetalLbV1Beta2
+            ? common with { PeerPort = common.PeerPort == 0 ? BgpPeerSpec.DefaultPeerPort : common.PeerPort }
+            : common with
         {
             DynamicAsn = r.String(spec, "spec", "dynamicASN"),
             Interface = r.String(spec, "spec", "interface"),
