@@ -24,6 +24,11 @@ internal sealed partial class TopicConsumer(
     private const int ClaimPagesPerRound = 10;
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(1);
 
+    // Entries this consumer is delivering now. XAUTOCLAIM measures idle time in Redis, so an entry whose delivery
+    // (with resiliency retries) outlasts processingTimeout is claimed back by our own reclaim loop: skip it here.
+    // Other sidecars of the group may still claim it, as with Dapr's component.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _inFlight = new(StringComparer.Ordinal);
+
     private string Topic => subscription.Topic;
 
     private string Group => component.ConsumerId;
@@ -125,6 +130,24 @@ internal sealed partial class TopicConsumer(
     }
 
     private async Task HandleAsync(StreamEntry entry, CancellationToken cancellationToken)
+    {
+        var id = entry.Id.ToString();
+        if (!_inFlight.TryAdd(id, true))
+        {
+            return;
+        }
+
+        try
+        {
+            await HandleOnceAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(id, out _);
+        }
+    }
+
+    private async Task HandleOnceAsync(StreamEntry entry, CancellationToken cancellationToken)
     {
         var data = entry[RedisStreamPublisher.DataField];
         if (data.IsNull)

@@ -27,7 +27,7 @@ internal sealed class RunningSidecar : IAsyncDisposable
 
     public Uri HttpBase => new($"http://127.0.0.1:{HttpPort}");
 
-    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, string? clientApiToken = null, Xunit.Abstractions.ITestOutputHelper? output = null)
+    public static async Task<RunningSidecar> StartAsync(SidecarOptions options, string? clientApiToken = null, Xunit.Abstractions.ITestOutputHelper? output = null, TimeProvider? time = null)
     {
         options.GrpcPort = 0;
         options.HttpPort = 0;
@@ -42,7 +42,7 @@ internal sealed class RunningSidecar : IAsyncDisposable
             {
                 logging.AddProvider(new TestOutputLoggerProvider(output, $"[{options.AppId}/{options.PodName}]"));
             }
-        });
+        }, time);
         await app.StartAsync().ConfigureAwait(false);
         return new RunningSidecar(app, app.Services.GetRequiredService<SidecarEndpoints>(), clientApiToken ?? options.DaprApiToken);
     }
