@@ -26,29 +26,42 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        var starting = new List<Task>();
         try
         {
             var redis = await RedisServer.StartAsync();
-            _resources.Add(redis);
+            Own(redis);
             var byAppId = Resources(redis, "{appID}");
             var byPod = Resources(redis, "{podName}");
 
             var publisher = LocalSidecar.StartAsync("contract-publisher", "contract-publisher-0", redis, byAppId);
-            var members = ClusterLayout.Members.Select(m => m.Group == ClusterLayout.Workers
-                    ? StartMemberAsync(redis, byAppId, ClusterLayout.Workers, m.Group, m.Member)
-                    : StartMemberAsync(redis, byPod, "agent", m.Group, m.Member))
-                .ToList();
+            starting.Add(publisher);
+            starting.AddRange(ClusterLayout.Members.Select(m => m.Group == ClusterLayout.Workers
+                ? StartMemberAsync(redis, byAppId, ClusterLayout.Workers, m.Group, m.Member)
+                : StartMemberAsync(redis, byPod, "agent", m.Group, m.Member)));
             var sidecar = await publisher;
-            _resources.Add(sidecar);
-            await Task.WhenAll(members);
+            Own(sidecar);
+            await Task.WhenAll(starting);
 
             _publisherClient = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).UseHttpEndpoint(sidecar.HttpEndpoint).Build();
             Publisher = new DaprEventPublisher(_publisherClient, Options.Create(new DaprMessagingOptions()));
         }
         catch
         {
+            // Let every start finish or fail, so nothing it launched outlives the cleanup.
+            await Task.WhenAll(starting.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+
             await DisposeAsync();
             throw;
+        }
+    }
+
+    // Members start concurrently, so ownership is recorded under a lock.
+    private void Own(IAsyncDisposable resource)
+    {
+        lock (_resources)
+        {
+            _resources.Add(resource);
         }
     }
 
@@ -91,12 +104,12 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
                 services.AddTopicSubscription<ScriptedHandler>(topic, deadLetterTopic);
             }
         });
+        Own(app);
 
         // The app waits for its sidecar while the sidecar starts, as in a pod.
         var appStarted = app.StartAsync();
         var sidecar = await LocalSidecar.StartAsync(appId, member, redis, resourcesPath, appPort, grpcPort, httpPort);
-        _resources.Add(sidecar);
-        _resources.Add(app);
+        Own(sidecar);
         await appStarted;
         await sidecar.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));
     }

@@ -21,9 +21,17 @@ public sealed class DaprStateHarness : IStateStoreHarness, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _redis = await RedisServer.StartAsync();
-        _resources = DaprResources.Write(_redis, "{appID}");
-        await StartSidecarAsync();
+        try
+        {
+            _redis = await RedisServer.StartAsync();
+            _resources = DaprResources.Write(_redis, "{appID}");
+            await StartSidecarAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task RestartAsync()
@@ -38,11 +46,13 @@ public sealed class DaprStateHarness : IStateStoreHarness, IAsyncLifetime
         if (_redis is not null)
         {
             await _redis.DisposeAsync();
+            _redis = null;
         }
 
         if (_resources is not null)
         {
             Directory.Delete(_resources, recursive: true);
+            _resources = null;
         }
     }
 
