@@ -66,8 +66,12 @@ internal sealed record RetryPolicy(bool Exponential, TimeSpan Duration, TimeSpan
 /// <summary>The components this app may use, by name.</summary>
 internal sealed class ComponentSet(
     IReadOnlyDictionary<string, StateStoreComponent> stateStores,
-    IReadOnlyDictionary<string, PubSubComponent> pubSubs)
+    IReadOnlyDictionary<string, PubSubComponent> pubSubs,
+    IReadOnlyList<string>? unsupported = null)
 {
+    /// <summary>"name (type)" of components in scope whose type this sidecar does not serve; logged at start.</summary>
+    public IReadOnlyList<string> Unsupported { get; } = unsupported ?? [];
+
     public IReadOnlyDictionary<string, StateStoreComponent> StateStores { get; } = stateStores;
 
     public IReadOnlyDictionary<string, PubSubComponent> PubSubs { get; } = pubSubs;

@@ -38,6 +38,7 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
         var inboundRetries = ReadInboundRetries(all.Where(d => Scalar(d, "kind") == "Resiliency" && InScope(d)));
         var stateStores = new Dictionary<string, StateStoreComponent>(StringComparer.Ordinal);
         var pubSubs = new Dictionary<string, PubSubComponent>(StringComparer.Ordinal);
+        var unsupported = new List<string>();
         foreach (var doc in all.Where(d => Scalar(d, "kind") == "Component" && InScope(d)))
         {
             var name = Scalar(Child(doc, "metadata"), "name") ?? throw new InvalidDataException("a Component has no metadata.name");
@@ -60,12 +61,13 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
                         inboundRetries.GetValueOrDefault(name));
                     break;
                 default:
-                    // daprd would load other component types; this sidecar serves only these two and says so.
-                    throw new NotSupportedException($"component {name}: type {type} is not served by the local sidecar");
+                    // daprd would load other component types; this sidecar serves only these two and says so at start.
+                    unsupported.Add($"{name} ({type})");
+                    break;
             }
         }
 
-        return new ComponentSet(stateStores, pubSubs);
+        return new ComponentSet(stateStores, pubSubs, unsupported);
     }
 
     // Dapr: a resource with a non-empty scopes list is loaded only by the app ids it names.

@@ -68,11 +68,24 @@ internal static class SidecarApplication
         builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<ApiTokenInterceptor>());
 
         var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SidecarApplication));
+        foreach (var component in components.Unsupported)
+        {
+            StartupLog.UnsupportedComponent(log, component);
+        }
+
         app.UseApiToken(options);
         app.MapGrpcService<DaprRuntimeService>();
         app.MapHttpApi();
         return app;
     }
+}
+
+/// <summary>Log messages written while the host is built.</summary>
+internal static partial class StartupLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Component {Component} is not served by the local sidecar; calls naming it fail")]
+    public static partial void UnsupportedComponent(ILogger logger, string component);
 }
 
 /// <summary>The two listeners, so the ports actually bound (also for port 0) can be reported once started.</summary>

@@ -112,11 +112,33 @@ public sealed class ResourceLoaderTests
     }
 
     [Fact]
-    public void Load_UnsupportedComponentType_Throws()
+    public void Load_UnsupportedComponentType_SkippedAndReported()
     {
         using var files = new ComponentFiles().Write("c.yaml", PubSub("k", "x").Replace("pubsub.redis", "pubsub.kafka", StringComparison.Ordinal));
 
-        Assert.Throws<NotSupportedException>(() => _loader.Load(files.Directory));
+        var set = _loader.Load(files.Directory);
+
+        Assert.Empty(set.PubSubs);
+        Assert.Equal(["k (pubsub.kafka)"], set.Unsupported);
+    }
+
+    [Fact]
+    public void Load_RepositoryComponentsFolder_LayerTwoGetsPerPodGroupNameKeysAndRetries()
+    {
+        var root = new DirectoryInfo(Path.GetDirectoryName(ThisFile())!);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IronLb.slnx")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        var set = new ResourceLoader("layer2", "layer2-node-a", null, Instance).Load(Path.Combine(root.FullName, "components"));
+
+        Assert.Empty(set.Unsupported);
+        Assert.Equal("name", set.StateStores["statestore"].KeyPrefix);
+        Assert.Equal("layer2-node-a", set.PubSubs["pubsub-node"].ConsumerId);
+        Assert.False(set.PubSubs.ContainsKey("pubsub"));
+        Assert.NotNull(set.PubSubs["pubsub-node"].InboundRetry);
     }
 
     [Fact]
@@ -148,6 +170,8 @@ public sealed class ResourceLoaderTests
     [Fact]
     public void DelayBefore_Constant_Duration() =>
         Assert.Equal(TimeSpan.FromMilliseconds(10), new RetryPolicy(false, TimeSpan.FromMilliseconds(10), TimeSpan.Zero, 3).DelayBefore(3));
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 
     private static string PubSub(string name, string consumerId) => $"""
         apiVersion: dapr.io/v1alpha1
