@@ -3,6 +3,12 @@ namespace IronLb.Layer2;
 /// <summary>Tunables of the layer2 agent, bound from the "Layer2" configuration section.</summary>
 public sealed class Layer2Options
 {
+    /// <summary>
+    /// False computes and reports ownership without sending or answering anything on the network
+    /// (`ironlb run --dry-run`); the announcer then needs no CAP_NET_RAW. Default: true.
+    /// </summary>
+    public bool Announce { get; set; } = true;
+
     /// <summary>How often this node's heartbeat is written. Default: 1 s.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

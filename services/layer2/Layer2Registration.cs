@@ -1,6 +1,7 @@
 using IronLb.Core.Contracts;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
+using IronLb.Layer2.Announcing;
 using IronLb.Layer2.Ownership;
 using IronLb.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,6 +28,13 @@ public static class Layer2Registration
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddSingleton<LivenessFence>();
+
+        // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
+        if (builder.Configuration.GetSection("Layer2").GetValue("Announce", defaultValue: true))
+        {
+            builder.Services.AddLayer2Announcer(builder.Configuration.GetSection("Layer2"));
+        }
+
         builder.Services.AddStatusContributor<Layer2Status>();
         builder.Services.AddSingleton<Layer2Agent>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Layer2Agent>());

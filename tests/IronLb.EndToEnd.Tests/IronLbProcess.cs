@@ -29,6 +29,9 @@ internal sealed partial class IronLbProcess : IAsyncDisposable
         [
             RepositoryLayout.BuiltAssembly("src/IronLb.Cli", "ironlb"), "run", "--config", configDirectory, "--node", node,
             "--state", state, "--listen", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
+
+            // These tests run in the machine's own network namespace: compute everything, send nothing.
+            "--dry-run",
         ];
         var (process, _) = await ChildProcess.StartAsync("dotnet", arguments, ListeningLine(), TimeSpan.FromSeconds(60));
         return new IronLbProcess(process, state, port);

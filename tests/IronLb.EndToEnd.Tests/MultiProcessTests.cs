@@ -30,6 +30,9 @@ public sealed class MultiProcessTests
                 {
                     ["Node__Name"] = "node-a",
                     ["Dapr__PubSubName"] = "pubsub-node",
+
+                    // This test runs in the machine's own network namespace: no ARP/NDP on its interfaces.
+                    ["Layer2__Announce"] = "false",
                 }));
             }
 

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Threading.Channels;
 using IronLb.Core.Contracts;
 using IronLb.Core.State;
+using IronLb.Layer2.Announcing;
 using IronLb.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +10,7 @@ namespace IronLb.Layer2.Ownership;
 
 /// <summary>Keeps this node alive for election and keeps the set of addresses it answers for equal to what election stored.</summary>
 /// <remarks>
+/// Without an announcer (Layer2:Announce false) it computes and reports ownership only.
 /// One loop does both, on the heartbeat tick: a heartbeat the store acknowledges keeps the fence open; the owners are
 /// re-read when "owners changed" rings and every resync interval (events can be lost). When the fence closes, the
 /// node stops answering at once even though the store still names it: election will move the addresses shortly.
@@ -20,7 +23,8 @@ internal sealed partial class Layer2Agent(
     IOptions<Layer2Options> options,
     IOptions<NodeOptions> node,
     TimeProvider time,
-    ILogger<Layer2Agent> logger) : BackgroundService
+    ILogger<Layer2Agent> logger,
+    Layer2Announcer? announcer = null) : BackgroundService
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private OwnerSet _owners = OwnerSet.Empty;
@@ -64,6 +68,7 @@ internal sealed partial class Layer2Agent(
             LogOwnedChanged(logger, owned.Count, fence.IsOpen);
         }
 
+        announcer?.ApplyOwnership([.. owned.Select(o => new OwnedAddress(IPAddress.Parse(o.Address), o.Interfaces, o.Epoch))]);
         status.Update(owned, fence.OpenUntil, _owners.Version);
         return owned;
     }
@@ -100,6 +105,7 @@ internal sealed partial class Layer2Agent(
         }
 
         // Clean exit: stop answering before the process ends.
+        announcer?.ApplyOwnership([]);
         status.Update([], fence.OpenUntil, _owners.Version);
     }
 

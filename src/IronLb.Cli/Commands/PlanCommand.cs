@@ -30,8 +30,7 @@ internal static class PlanCommand
             return 2;
         }
 
-        var loaded = ManifestLoader.LoadDirectory(directory.FullName);
-        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(loaded.Configuration)).ToList();
+        var errors = ConfigurationValidator.LoadAndValidate(directory.FullName, out var configuration);
         if (errors.Count > 0)
         {
             foreach (var error in errors)
@@ -43,7 +42,7 @@ internal static class PlanCommand
             return 1;
         }
 
-        var plans = AllocationPlanner.Plan(loaded.Configuration, loadBalancerClass);
+        var plans = AllocationPlanner.Plan(configuration, loadBalancerClass);
         if (json)
         {
             output.WriteLine(System.Text.Encoding.UTF8.GetString(PlanFormatter.ToJson(plans)));

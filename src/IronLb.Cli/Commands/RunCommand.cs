@@ -23,6 +23,7 @@ internal static class RunCommand
             Description = "Folder of the durable state store (allocations survive restarts).",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".state")),
         };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Allocate, elect and report, but send and answer nothing on the network (no BGP sessions, no ARP/NDP)." };
         var listen = new Option<string>("--listen") { Description = "ADDR:PORT serving /healthz, /readyz, /metrics and /status.", DefaultValueFactory = _ => DefaultListen };
         var command = new Command("run", "Run IPAM, election, BGP and Layer 2 in one process, configured by a folder of MetalLB manifests. SIGTERM stops it cleanly.")
         {
@@ -30,6 +31,7 @@ internal static class RunCommand
             node,
             state,
             listen,
+            dryRun,
         };
         command.Validators.Add(result =>
         {
@@ -44,11 +46,11 @@ internal static class RunCommand
             }
         });
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(config)!, result.GetValue(node)!, result.GetValue(state)!, IPEndPoint.Parse(result.GetValue(listen)!), cancellationToken));
+            result.GetValue(config)!, result.GetValue(node)!, result.GetValue(state)!, IPEndPoint.Parse(result.GetValue(listen)!), result.GetValue(dryRun), cancellationToken));
         return command;
     }
 
-    internal static WebApplication Build(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    internal static WebApplication Build(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -56,11 +58,8 @@ internal static class RunCommand
             ["Ipam:ConfigDirectory"] = config.FullName,
             ["Node:Name"] = node,
             ["Ipam:ImplicitNode"] = node,
+            ["Layer2:Announce"] = dryRun ? "false" : "true",
         });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
         builder.AddServiceDefaults();
@@ -74,10 +73,10 @@ internal static class RunCommand
         return app;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun, CancellationToken cancellationToken)
     {
         state.Create();
-        await using var app = Build(config, node, state, listen);
+        await using var app = Build(config, node, state, listen, dryRun);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

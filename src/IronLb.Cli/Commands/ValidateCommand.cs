@@ -25,8 +25,7 @@ internal static class ValidateCommand
             return 2;
         }
 
-        var loaded = ManifestLoader.LoadDirectory(directory.FullName);
-        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(loaded.Configuration)).ToList();
+        var errors = ConfigurationValidator.LoadAndValidate(directory.FullName, out var configuration);
         foreach (var error in errors)
         {
             output.WriteLine(error.ToString());
@@ -38,7 +37,7 @@ internal static class ValidateCommand
             return 1;
         }
 
-        var c = loaded.Configuration;
+        var c = configuration;
         output.WriteLine($"valid: {c.IpAddressPools.Count} IPAddressPools, {c.L2Advertisements.Count} L2Advertisements, "
             + $"{c.BgpAdvertisements.Count} BGPAdvertisements, {c.BgpPeers.Count} BGPPeers, {c.BfdProfiles.Count} BFDProfiles, "
             + $"{c.Communities.Count} Communities, {c.Services.Count} Services, {c.Nodes.Count} Nodes, {c.EndpointSlices.Count} EndpointSlices");
