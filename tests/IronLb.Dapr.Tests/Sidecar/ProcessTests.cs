@@ -48,6 +48,44 @@ public sealed partial class ProcessTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Launch_WithAppAndResources_DeliversWhatAnotherSidecarPublishes()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var topic = "cross-" + suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host, consumerId: "{podName}");
+        using var process = Launch(
+            "--app-id", "layer2", "--app-port", app.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--resources-path", components.Directory,
+            "--pod-name", "node-" + suffix, "--dapr-grpc-port", "0", "--dapr-http-port", "0");
+        try
+        {
+            var match = ReadyLine().Match(await ReadLineAsync(process) ?? "");
+            Assert.True(match.Success);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{match.Groups["http"].Value}") };
+            Assert.True(await Eventually.HoldsAsync(async () =>
+            {
+                using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+                return health.StatusCode == System.Net.HttpStatusCode.NoContent;
+            }, Timeout));
+            await using var publisher = await RunningSidecar.StartAsync(new SidecarOptions { AppId = "ipam", ResourcesPath = components.Directory });
+
+            await publisher.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
+
+            Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+            Assert.Equal("ipam", Assert.Single(app.Deliveries).CloudEvent.GetProperty("source").GetString());
+            Assert.True(await redis.Database.KeyExistsAsync(topic));
+            Assert.Contains((await redis.Database.StreamGroupInfoAsync(topic)), g => g.Name == "node-" + suffix);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Launch_Help_PrintsUsageAndExitsZero()
     {
         using var process = Launch("--help");
@@ -90,6 +128,7 @@ public sealed partial class ProcessTests(RedisServer redis)
 
     private static async Task<string?> ReadLineAsync(Process process) =>
         await process.StandardOutput.ReadLineAsync(new CancellationTokenSource(Timeout).Token);
+
 
     [GeneratedRegex("^ready grpc=(?<grpc>[1-9][0-9]*) http=(?<http>[1-9][0-9]*)$")]
     private static partial Regex ReadyLine();

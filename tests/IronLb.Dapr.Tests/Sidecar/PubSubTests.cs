@@ -235,34 +235,18 @@ public sealed class PubSubTests(RedisServer redis, ITestOutputHelper output)
             // The sidecar subscribes once the app answered /dapr/subscribe; healthz reports exactly that.
             using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
             await sidecar.Client.WaitForSidecarAsync(new CancellationTokenSource(Timeout).Token);
-            Assert.True(await PollAsync(async () => (await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative))).StatusCode == System.Net.HttpStatusCode.NoContent));
+            Assert.True(await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative))).StatusCode == System.Net.HttpStatusCode.NoContent, Timeout));
         }
 
         return sidecar;
     }
 
-    private Task<bool> WaitForNoPendingAsync(string topic, string group, int expectedRead = 1) => PollAsync(async () =>
+    private Task<bool> WaitForNoPendingAsync(string topic, string group, int expectedRead = 1) => Eventually.HoldsAsync(async () =>
     {
         var info = (await redis.Database.StreamGroupInfoAsync(topic)).Single(g => g.Name == group);
         return info.PendingMessageCount == 0 && info.EntriesRead >= expectedRead;
-    });
+    }, Timeout);
 
-    // Bounded wait on a condition observed in Redis or over HTTP; no ordering is inferred from time.
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        for (var i = 0; i < 10_000 && DateTime.UtcNow < deadline; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return await condition();
-    }
 
     internal sealed record Payload(string Name, int Value);
 }

@@ -71,11 +71,11 @@ public sealed class SharingTests(RedisServer redis)
         using var before = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
 
         await using var app = await SubscriberApp.StartAsync(port, new TopicSpec(topic));
-        Assert.True(await PollAsync(async () =>
+        Assert.True(await Eventually.HoldsAsync(async () =>
         {
             using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
             return health.StatusCode == HttpStatusCode.NoContent;
-        }));
+        }, Timeout));
         await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
 
         Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
@@ -113,11 +113,11 @@ public sealed class SharingTests(RedisServer redis)
         await lateRedis.InitializeAsync();
         try
         {
-            Assert.True(await PollAsync(async () =>
+            Assert.True(await Eventually.HoldsAsync(async () =>
             {
                 using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
                 return health.StatusCode == HttpStatusCode.NoContent;
-            }));
+            }, Timeout));
             await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
 
             Assert.Equal(HttpStatusCode.InternalServerError, before.StatusCode);
@@ -139,19 +139,4 @@ public sealed class SharingTests(RedisServer redis)
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<bool> PollAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        for (var i = 0; i < 10_000 && DateTime.UtcNow < deadline; i++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(20);
-        }
-
-        return await condition();
-    }
 }
