@@ -329,6 +329,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
 
     private void OnInbound(Socket socket)
     {
+        BgpConnector.SetTtl(socket, Settings);
         switch (_fsm.State)
         {
             case BgpState.Connect or BgpState.Active when !_stopped:

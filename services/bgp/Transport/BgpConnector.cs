@@ -36,6 +36,16 @@ internal static class BgpConnector
             LinuxSocketOptions.SetMd5Signature(socket, peer.PeerAddress, peer.Password);
         }
 
+        SetTtl(socket, peer);
+        if (!string.IsNullOrEmpty(peer.BindDevice))
+        {
+            LinuxSocketOptions.BindToDevice(socket, peer.BindDevice);
+        }
+    }
+
+    /// <summary>The TTL rule, also applied to accepted connections.</summary>
+    public static void SetTtl(Socket socket, BgpPeerSettings peer)
+    {
         // eBGP peers are one hop away unless ebgpMultiHop says otherwise (RFC 4271 §5.1.3); iBGP keeps the default.
         if (peer.EbgpMultihopTtl is { } ttl)
         {
@@ -44,11 +54,6 @@ internal static class BgpConnector
         else if (!peer.IsInternal)
         {
             LinuxSocketOptions.SetTtl(socket, 1);
-        }
-
-        if (!string.IsNullOrEmpty(peer.BindDevice))
-        {
-            LinuxSocketOptions.BindToDevice(socket, peer.BindDevice);
         }
     }
 }

@@ -11,6 +11,10 @@ internal static class LinuxSocketOptions
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
     private const int IpProtoTcp = 6;
+    private const int IpProtoIp = 0;
+    private const int IpTtl = 2;
+    private const int IpProtoIpv6 = 41;
+    private const int Ipv6UnicastHops = 16;
     private const int TcpMd5Sig = 14;
     private const int TcpMd5SigMaxKeyLength = 80;
     private const int SockaddrStorageLength = 128;
@@ -38,13 +42,17 @@ internal static class LinuxSocketOptions
     /// <summary>Sets the TTL (IPv4) or hop limit (IPv6) of outgoing packets.</summary>
     public static void SetTtl(Socket socket, int ttl)
     {
+        Span<byte> value = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(value, ttl);
         if (socket.AddressFamily == AddressFamily.InterNetworkV6)
         {
-            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.HopLimit, ttl);
+            // IPV6_UNICAST_HOPS, and IP_TTL as well: a dual-mode socket may carry IPv4.
+            socket.SetRawSocketOption(IpProtoIpv6, Ipv6UnicastHops, value);
+            socket.SetRawSocketOption(IpProtoIp, IpTtl, value);
         }
         else
         {
-            socket.Ttl = (short)ttl;
+            socket.SetRawSocketOption(IpProtoIp, IpTtl, value);
         }
     }
 
