@@ -99,6 +99,38 @@ public sealed partial class ProcessTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Launch_GrpcPortInUse_ExitsOne()
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Launch("--app-id", "busy", "--dapr-grpc-port", taken, "--dapr-http-port", "0", "--redis", redis.Host);
+
+        await process.WaitForExitAsync(new CancellationTokenSource(Timeout).Token);
+
+        Assert.Equal(1, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Launch_ComponentWithoutRedisHost_ExitsOne()
+    {
+        using var components = new ComponentFiles().Write("bad.yaml", """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.redis
+              metadata: []
+            """);
+        using var process = Launch("--app-id", "bad", "--resources-path", components.Directory, "--dapr-grpc-port", "0", "--dapr-http-port", "0");
+
+        await process.WaitForExitAsync(new CancellationTokenSource(Timeout).Token);
+
+        Assert.Equal(1, process.ExitCode);
+    }
+
+    [Fact]
     public async Task Launch_MissingAppId_ExitsTwo()
     {
         using var process = Launch("--dapr-grpc-port", "0");

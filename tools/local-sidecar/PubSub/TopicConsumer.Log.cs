@@ -31,4 +31,7 @@ internal sealed partial class TopicConsumer
 
     [LoggerMessage(EventId = 318, Level = LogLevel.Warning, Message = "Entry {Id} of {Topic} sent to dead-letter topic {DeadLetterTopic}")]
     private static partial void LogDeadLettered(ILogger logger, string id, string topic, string deadLetterTopic);
+
+    [LoggerMessage(EventId = 319, Level = LogLevel.Error, Message = "Unexpected error consuming {Topic}")]
+    private static partial void LogUnexpected(ILogger logger, string topic, Exception exception);
 }

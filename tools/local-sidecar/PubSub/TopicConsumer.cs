@@ -86,6 +86,12 @@ internal sealed partial class TopicConsumer(
                 await DelayQuietly(ErrorBackoff, cancellationToken).ConfigureAwait(false);
                 await TryEnsureGroupAsync().ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A long-running consumer must not die on one bad entry: the entry stays pending and is retried.
+                LogUnexpected(logger, Topic, e);
+                await DelayQuietly(ErrorBackoff, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -125,6 +131,10 @@ internal sealed partial class TopicConsumer(
             catch (RedisException e)
             {
                 LogRedisError(logger, Topic, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogUnexpected(logger, Topic, e);
             }
         }
     }
