@@ -38,7 +38,8 @@ internal sealed partial class AddressAllocator
                 : AllocationOutcome.Fail($"IPAddressPool {poolName} is exhausted: no free {FamilyText(request)} address this Service may use");
         }
 
-        var pinned = _scopedPools.Where(p => p.Definition.Admits(request)).ToArray();
+        // Most installations have no scoped pools; skip building the list then, as this is the hot path.
+        var pinned = _scopedPools.Length == 0 ? _scopedPools : _scopedPools.Where(p => p.Definition.Admits(request)).ToArray();
         if (TryPools(pinned, request, out var assignment) || TryPools(_generalPools, request, out assignment))
         {
             return new(assignment, null);

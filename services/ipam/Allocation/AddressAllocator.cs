@@ -212,6 +212,11 @@ internal sealed partial class AddressAllocator
         /// <summary>The users left after one leaves, or null when none are.</summary>
         public Users? Without(ServiceKey service)
         {
+            if (Others is null)
+            {
+                return First == service ? null : this;
+            }
+
             var rest = All().Where(s => s != service).ToArray();
             return rest.Length == 0 ? null : new Users(rest[0], rest.Length > 1 ? rest[1..] : null);
         }
