@@ -350,4 +350,37 @@ public class AddressAllocatorTests
         allocator.TryGet(request.Service, out var held);
         Assert.Equal(["192.0.2.2", "2001:db8::"], held!.Addresses.Select(a => a.ToString()));
     }
+
+    [Fact]
+    public void Allocate_RequestedAddressPerFamily_BothFromOnePool()
+    {
+        var allocator = Allocator(Pool("dual", ["192.0.2.0/30", "2001:db8::/126"]));
+
+        var outcome = allocator.Allocate(Request(LoadBalancer("ns", "s", policy: "RequireDualStack", families: ["IPv4", "IPv6"],
+            annotations: [("metallb.io/loadBalancerIPs", "192.0.2.2,2001:db8::3")])));
+
+        Assert.Equal(["192.0.2.2", "2001:db8::3"], outcome.Texts());
+    }
+
+    [Fact]
+    public void Allocate_RequestedAddressesInDifferentPools_Fails()
+    {
+        var allocator = Allocator(Pool("v4", ["192.0.2.0/30"]), Pool("v6", ["2001:db8::/126"]));
+
+        var outcome = allocator.Allocate(Request(LoadBalancer("ns", "s", policy: "RequireDualStack", families: ["IPv4", "IPv6"],
+            annotations: [("metallb.io/loadBalancerIPs", "192.0.2.2,2001:db8::3")])));
+
+        Assert.Contains("not all in one IPAddressPool", outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allocate_NamespaceListedPool_OtherNamespacesUseGeneralPool()
+    {
+        var allocator = Allocator(
+            Pool("general", ["192.0.2.0/30"]),
+            Pool("team", ["198.51.100.0/30"], serviceAllocation: new ServiceAllocation { Namespaces = ValueList.Create(["team-a"]) }));
+
+        Assert.Equal("team", allocator.Allocate(Request(LoadBalancer("team-a", "s"))).Assignment!.Pool);
+        Assert.Equal("general", allocator.Allocate(Request(LoadBalancer("team-b", "s"))).Assignment!.Pool);
+    }
 }
