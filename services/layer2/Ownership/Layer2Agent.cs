@@ -63,7 +63,7 @@ internal sealed partial class Layer2Agent(
     public IReadOnlyList<AddressOwner> Apply()
     {
         var owned = fence.IsOpen ? OwnedAddresses.For(node.Value.Name, _owners) : [];
-        if (!owned.SequenceEqual(status.Owned))
+        if (!owned.Select(Identity).SequenceEqual(status.Owned.Select(Identity), StringComparer.Ordinal))
         {
             LogOwnedChanged(logger, owned.Count, fence.IsOpen);
         }
@@ -72,6 +72,8 @@ internal sealed partial class Layer2Agent(
         status.Update(owned, fence.OpenUntil, _owners.Version);
         return owned;
     }
+
+    private static string Identity(AddressOwner owner) => $"{owner.Address}|{owner.Epoch}|{string.Join(',', owner.Interfaces)}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
