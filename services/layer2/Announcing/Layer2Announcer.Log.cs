@@ -48,4 +48,7 @@ internal sealed partial class Layer2Announcer
 
     [LoggerMessage(EventId = 5015, Level = LogLevel.Error, Message = "Sending on {Interface} failed")]
     private static partial void LogSendFailed(ILogger logger, string @interface, Exception exception);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "Ignored ownership of {Count} addresses: the announcer is stopped")]
+    private static partial void LogIgnoredWhileStopped(ILogger logger, int count);
 }

@@ -52,9 +52,11 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         _link.EnsurePermitted();
         lock (_gate)
         {
-            _interfaces = _link.GetInterfaces();
             _stopped = false;
-            Reconcile();
+
+            // Ownership may have been applied before start (hosted services start one by one); its addresses are
+            // announced now that the interfaces are known.
+            ReconcileAndAnnounceNewBindings(_link.GetInterfaces());
         }
 
         _refreshTimer = _time.CreateTimer(_ => RefreshInterfaces(), null, _options.InterfaceRefreshInterval, _options.InterfaceRefreshInterval);
@@ -69,7 +71,18 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(addresses);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_stopped, this);
+            // After stop nothing is answered any more; a late update (say, a clean-exit "own nothing" from the
+            // ownership loop racing the host's shutdown) is dropped rather than thrown back at the caller.
+            if (_stopped)
+            {
+                if (addresses.Count > 0)
+                {
+                    LogIgnoredWhileStopped(_logger, addresses.Count);
+                }
+
+                return;
+            }
+
             var change = _ownership.Apply(addresses);
             foreach (var stale in change.Stale)
             {
@@ -194,30 +207,34 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
                 }
 
                 LogInterfacesChanged(_logger, string.Join(' ', fresh.Where(i => i.IsCandidate).Select(i => $"{i.Name}={i.Mac}")));
-                _interfaces = fresh;
-                var before = _view;
-                Reconcile();
-
-                // An address now reachable on a new interface, or from a new MAC, must be announced there:
-                // neighbours still hold the old binding otherwise.
-                var now = _time.GetUtcNow();
-                foreach (var binding in _view.Bindings.Values)
-                {
-                    before.Bindings.TryGetValue(binding.Interface.Name, out var old);
-                    var sameLink = old is not null && old.Interface.Mac == binding.Interface.Mac && old.Interface.Index == binding.Interface.Index;
-                    foreach (var address in binding.Addresses.Where(a => !sameLink || !old!.Addresses.Contains(a)))
-                    {
-                        _schedule.Start(address, now);
-                    }
-                }
-
-                AnnounceDue();
+                ReconcileAndAnnounceNewBindings(fresh);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogRefreshFailed(_logger, ex);
         }
+    }
+
+    /// <summary>Takes a new interface list. An address now reachable on a new interface, or from a new MAC, is announced
+    /// there: neighbours still hold the old binding otherwise.</summary>
+    private void ReconcileAndAnnounceNewBindings(IReadOnlyList<LinkInterface> interfaces)
+    {
+        _interfaces = interfaces;
+        var before = _view;
+        Reconcile();
+        var now = _time.GetUtcNow();
+        foreach (var binding in _view.Bindings.Values)
+        {
+            before.Bindings.TryGetValue(binding.Interface.Name, out var old);
+            var sameLink = old is not null && old.Interface.Mac == binding.Interface.Mac && old.Interface.Index == binding.Interface.Index;
+            foreach (var address in binding.Addresses.Where(a => !sameLink || !old!.Addresses.Contains(a)))
+            {
+                _schedule.Start(address, now);
+            }
+        }
+
+        AnnounceDue();
     }
 
     /// <summary>Rebuilds the view from ownership and interfaces; opens ports before it is published and closes

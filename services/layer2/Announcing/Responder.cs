@@ -102,7 +102,7 @@ internal static class Responder
 
         // A solicitation goes to the target's solicited-node group, or to the target itself when a neighbour
         // verifies reachability (RFC 4861 §7.2.2, §7.3.1); anything else is meant for someone else.
-        if (!message.Destination.Equals(message.Target) && !message.Destination.Equals(SolicitedNodeAddress.For(message.Target)))
+        if (!message.Destination.Equals(message.Target) && !SolicitedNodeAddress.IsGroupOf(message.Destination, message.Target))
         {
             return ResponderOutcome.Ignored(ResponderVerdict.NotAddressedToTarget, message.Target);
         }

@@ -52,6 +52,8 @@ internal sealed partial class PcapPort : ILinkPort
         }
 
         _device.Filter = CaptureFilter.Expression;
+        // SharpPcap's capture thread waits in poll() with a timeout, so StopCapture ends it cleanly; a private loop over
+        // pcap_next_ex would block in immediate mode until the next frame and could not be stopped on an idle link.
         _device.OnPacketArrival += OnPacketArrival;
         _device.StartCapture();
     }

@@ -156,7 +156,7 @@ internal sealed record NdpMessage(
         if (type == NdpMessageType.NeighborSolicitation && sourceAddress.Equals(IPAddress.IPv6None))
         {
             // §7.1.1: a DAD probe (unspecified source) goes to the solicited-node group and carries no SLLAO.
-            if (!destinationAddress.Equals(SolicitedNodeAddress.For(targetAddress)))
+            if (!SolicitedNodeAddress.IsGroupOf(destinationAddress, targetAddress))
             {
                 return NdpParseError.UnspecifiedSourceNotToSolicitedNode;
             }

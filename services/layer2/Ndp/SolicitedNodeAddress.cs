@@ -20,6 +20,21 @@ internal static class SolicitedNodeAddress
         return new IPAddress(group);
     }
 
+    /// <summary>True when <paramref name="group"/> is the solicited-node group of <paramref name="address"/>; allocates nothing,
+    /// as it runs for every solicitation received.</summary>
+    public static bool IsGroupOf(IPAddress group, IPAddress address)
+    {
+        Span<byte> g = stackalloc byte[16];
+        Span<byte> a = stackalloc byte[16];
+        if (!group.TryWriteBytes(g, out var gl) || gl != 16 || !address.TryWriteBytes(a, out var al) || al != 16)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> prefix = [0xFF, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xFF];
+        return g[..13].SequenceEqual(prefix) && g[13..].SequenceEqual(a[13..]);
+    }
+
     /// <summary>An IPv6 multicast address maps to 33:33 followed by its last four octets.</summary>
     public static MacAddress MulticastMac(IPAddress group)
     {

@@ -264,6 +264,32 @@ public sealed class Layer2AnnouncerTests : IAsyncDisposable
         Assert.Empty(_announcer.View.Owned);
     }
 
+    [Fact]
+    public async Task ApplyOwnership_BeforeStart_AnnouncedAndAnsweredOnceStarted()
+    {
+        _announcer.ApplyOwnership([Owned(Vip)]);
+
+        await _announcer.StartAsync(CancellationToken.None);
+
+        var port = _link.OpenPorts["eth0"];
+        Assert.True(ArpPacket.TryParse(Assert.Single(port.Sent), out _, out var garp, out _));
+        Assert.True(garp.IsGratuitous);
+        Assert.Single(_link.Deliver("eth0", ArpRequest(Vip)));
+    }
+
+    [Fact]
+    public async Task ApplyOwnership_AfterStop_IgnoredWithoutThrowing()
+    {
+        await _announcer.StartAsync(CancellationToken.None);
+        await _announcer.StopAsync(CancellationToken.None);
+
+        _announcer.ApplyOwnership([]);
+        _announcer.ApplyOwnership([Owned(Vip)]);
+
+        Assert.Empty(_announcer.View.Owned);
+        Assert.Empty(_link.OpenPorts);
+    }
+
     /// <summary>FakeTimeProvider jumps straight to the target time, so timers re-armed from a callback would see the
     /// end time; stepping lets each repeat fire when it is due, as on a real clock.</summary>
     private void AdvanceInSteps(TimeSpan total)

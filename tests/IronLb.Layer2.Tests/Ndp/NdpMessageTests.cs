@@ -87,6 +87,18 @@ public class NdpMessageTests
         Assert.Equal(MacAddress.Parse("33:33:ff:00:00:11"), SolicitedNodeAddress.MulticastMac(SolicitedNodeAddress.For(Target)));
     }
 
+    [Theory]
+    [InlineData("ff02::1:ff00:11", "2001:db8:1::11", true)]
+    [InlineData("ff02::1:ff00:11", "fe80::ff:fe00:11", true)]
+    [InlineData("ff02::1:ff00:12", "2001:db8:1::11", false)]
+    [InlineData("ff02::1", "2001:db8:1::11", false)]
+    [InlineData("ff05::1:ff00:11", "2001:db8:1::11", false)]
+    [InlineData("192.0.2.11", "2001:db8:1::11", false)]
+    public void IsGroupOf_GroupAndAddress_MatchesOnlyTheSolicitedNodeGroup(string group, string address, bool expected)
+    {
+        Assert.Equal(expected, SolicitedNodeAddress.IsGroupOf(IPAddress.Parse(group), IPAddress.Parse(address)));
+    }
+
     public static TheoryData<int, byte, int> Corruptions => new()
     {
         { 12, 0x08, (int)NdpParseError.NotIPv6 },                  // EtherType 0x08dd
