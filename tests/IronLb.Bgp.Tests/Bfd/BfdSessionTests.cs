@@ -1,0 +1,132 @@
+using IronLb.Bgp.Bfd;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IronLb.Bgp.Tests.Bfd;
+
+public sealed class BfdSessionTests
+{
+    /// <summary>Two sessions wired back to back on one fake clock; <see cref="Connected"/> cuts the wire.</summary>
+    private sealed class Pair : IDisposable
+    {
+        public Pair()
+        {
+            A = new BfdSession(new BfdSettings(), 1, Time, p => { if (Connected) { B!.Receive(p); } SentByA.Add(p); }, run => run(), new Random(1));
+            B = new BfdSession(new BfdSettings(), 2, Time, p => { if (Connected) { A.Receive(p); } }, run => run(), new Random(2));
+        }
+
+        public FakeTimeProvider Time { get; } = new();
+
+        public BfdSession A { get; }
+
+        public BfdSession B { get; }
+
+        public bool Connected { get; set; } = true;
+
+        public List<BfdPacket> SentByA { get; } = [];
+
+        public void Dispose()
+        {
+            A.Dispose();
+            B.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Start_BothSides_ThreeWayHandshakeReachesUp()
+    {
+        using var pair = new Pair();
+
+        pair.A.Start();
+        pair.B.Start();
+
+        Assert.Equal((BfdState.Up, BfdState.Up), (pair.A.State, pair.B.State));
+    }
+
+    [Fact]
+    public void Up_AfterPollSequence_TransmitsAtTheFastInterval()
+    {
+        using var pair = new Pair();
+        pair.A.Start();
+        pair.B.Start();
+
+        pair.Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(300), pair.A.TransmitInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(900), pair.A.DetectionTime);
+        Assert.Contains(pair.SentByA, p => p.Poll);
+    }
+
+    [Fact]
+    public void PacketsStop_DetectionTimeElapses_DownWithDetectionExpired()
+    {
+        using var pair = new Pair();
+        var changes = new List<BfdState>();
+        pair.A.StateChanged += (_, next) => changes.Add(next);
+        pair.A.Start();
+        pair.B.Start();
+        pair.Time.Advance(TimeSpan.FromSeconds(2));
+
+        pair.Connected = false;
+        pair.Time.Advance(TimeSpan.FromMilliseconds(600));
+        Assert.Equal(BfdState.Up, pair.A.State);
+        pair.Time.Advance(TimeSpan.FromMilliseconds(400));
+
+        Assert.Equal(BfdState.Down, pair.A.State);
+        Assert.Equal(BfdDiagnostic.ControlDetectionTimeExpired, pair.A.LocalDiagnostic);
+        // A heard B's Init first, so it went from Down straight to Up (RFC 5880 §6.8.6).
+        Assert.Equal([BfdState.Up, BfdState.Down], changes);
+    }
+
+    [Fact]
+    public void PacketsKeepComing_ManyDetectionTimes_StaysUp()
+    {
+        using var pair = new Pair();
+        pair.A.Start();
+        pair.B.Start();
+
+        for (var i = 0; i < 100; i++)
+        {
+            pair.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal((BfdState.Up, BfdState.Up), (pair.A.State, pair.B.State));
+    }
+
+    [Fact]
+    public void Receive_AdminDownWhileUp_DownWithNeighborSignaled()
+    {
+        using var pair = new Pair();
+        pair.A.Start();
+        pair.B.Start();
+        pair.Connected = false;
+
+        pair.A.Receive(new BfdPacket(BfdDiagnostic.AdministrativelyDown, BfdState.AdminDown, false, false, 3, 2, 1, 300_000, 300_000));
+
+        Assert.Equal(BfdState.Down, pair.A.State);
+        Assert.Equal(BfdDiagnostic.NeighborSignaledSessionDown, pair.A.LocalDiagnostic);
+    }
+
+    [Fact]
+    public void Receive_Poll_AnsweredAtOnceWithFinal()
+    {
+        using var pair = new Pair();
+        pair.A.Start();
+        pair.B.Start();
+        pair.SentByA.Clear();
+
+        pair.A.Receive(new BfdPacket(BfdDiagnostic.None, BfdState.Up, true, false, 3, 2, 1, 300_000, 300_000));
+
+        Assert.True(Assert.Single(pair.SentByA).Final);
+    }
+
+    [Fact]
+    public void Receive_WrongYourDiscriminator_Ignored()
+    {
+        using var pair = new Pair { Connected = false };
+        pair.A.Start();
+
+        pair.A.Receive(new BfdPacket(BfdDiagnostic.None, BfdState.Init, false, false, 3, 9, 77, 300_000, 300_000));
+
+        Assert.Equal(BfdState.Down, pair.A.State);
+    }
+}
