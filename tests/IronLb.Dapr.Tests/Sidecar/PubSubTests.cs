@@ -43,6 +43,22 @@ public sealed class PubSubTests(RedisServer redis, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Delivery_EntryAddedByAnotherWriterWithoutWake_FoundByPolling()
+    {
+        var topic = "daprd-" + _suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartSidecarAsync("poll-" + _suffix, app, components);
+        var envelope = $$$"""{"id":"from-daprd","source":"ipam","type":"com.dapr.event.sent","specversion":"1.0","datacontenttype":"application/json","topic":"{{{topic}}}","pubsubname":"pubsub","data":{"n":3}}""";
+
+        // What daprd's pubsub.redis writes: XADD topic * data <cloudevent>, and no wake-up message.
+        await redis.Database.StreamAddAsync(topic, "data", envelope);
+
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+        Assert.Equal("from-daprd", Assert.Single(app.Deliveries).Id);
+    }
+
+    [Fact]
     public async Task Delivery_AppApiTokenSet_SentAsDaprApiTokenHeader()
     {
         var topic = "token-" + _suffix;

@@ -58,6 +58,22 @@ public sealed class TimeProviderTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Delivery_FakeTimeNeverAdvanced_LocalPublishWakesConsumer()
+    {
+        var topic = "wake-" + _suffix;
+        var time = new FakeTimeProvider();
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await RunningSidecar.StartAsync(
+            new SidecarOptions { AppId = "wake-" + _suffix, AppPort = app.Port, ResourcesPath = components.Directory }, time: time);
+
+        await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
+
+        // The poll timer runs on fake time and never fires: only the wake-up can have delivered it.
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, RealTimeout));
+    }
+
+    [Fact]
     public async Task SubscriptionHost_AppNeverAnswers_GivesUpAfterAppStartTimeoutInFakeTime()
     {
         var time = new FakeTimeProvider();

@@ -11,6 +11,10 @@ internal sealed class RedisStreamPublisher(RedisConnections redis)
 {
     public const string DataField = "data";
 
+    /// <summary>The Redis pub/sub channel that tells local sidecars a topic has a new entry. Not part of
+    /// pubsub.redis: entries published by daprd are still found, by polling.</summary>
+    public static RedisChannel WakeChannel(string topic) => RedisChannel.Literal("ironlb-local-sidecar:wake:" + topic);
+
     public async Task PublishAsync(PubSubComponent component, string topic, byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(component);
@@ -22,5 +26,8 @@ internal sealed class RedisStreamPublisher(RedisConnections redis)
             messageId: null,
             maxLength: component.MaxLenApprox is { } max ? checked((int)max) : null,
             useApproximateMaxLength: component.MaxLenApprox is not null).ConfigureAwait(false);
+
+        // Fire and forget: a lost wake-up only costs the consumers one poll interval.
+        await database.Multiplexer.GetSubscriber().PublishAsync(WakeChannel(topic), "1", CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 }

@@ -29,6 +29,10 @@ internal sealed partial class TopicConsumer(
     // Other sidecars of the group may still claim it, as with Dapr's component.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _inFlight = new(StringComparer.Ordinal);
 
+    // Set when a local sidecar announces a new entry on this topic, so the read loop need not wait out its poll.
+    private readonly System.Threading.Channels.Channel<bool> _wake =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
     private string Topic => subscription.Topic;
 
     private string Group => component.ConsumerId;
@@ -40,8 +44,27 @@ internal sealed partial class TopicConsumer(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         LogConsuming(logger, Topic, component.Name, Group, consumerName);
-        var reclaim = component.RedeliveryEnabled ? ReclaimLoopAsync(cancellationToken) : Task.CompletedTask;
-        await Task.WhenAll(ReadLoopAsync(cancellationToken), reclaim).ConfigureAwait(false);
+        var subscriber = database.Multiplexer.GetSubscriber();
+        var channel = RedisStreamPublisher.WakeChannel(Topic);
+        try
+        {
+            await subscriber.SubscribeAsync(channel, (_, _) => _wake.Writer.TryWrite(true)).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            // Without wake-ups the consumer still polls.
+            LogRedisError(logger, Topic, e.Message);
+        }
+
+        try
+        {
+            var reclaim = component.RedeliveryEnabled ? ReclaimLoopAsync(cancellationToken) : Task.CompletedTask;
+            await Task.WhenAll(ReadLoopAsync(cancellationToken), reclaim).ConfigureAwait(false);
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel, null, CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
     }
 
     // XGROUP CREATE topic group $ MKSTREAM: a new group starts at the end of the stream, as in pubsub.redis.
@@ -66,7 +89,7 @@ internal sealed partial class TopicConsumer(
                 var entries = await database.StreamReadGroupAsync(Topic, Group, consumerName, StreamPosition.NewMessages, ReadBatch).ConfigureAwait(false);
                 if (entries.Length == 0)
                 {
-                    await Task.Delay(pollInterval, time, cancellationToken).ConfigureAwait(false);
+                    await WaitForWakeOrPollAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -93,6 +116,18 @@ internal sealed partial class TopicConsumer(
                 await DelayQuietly(ErrorBackoff, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // Polling stays the ground truth (entries from daprd or a missed wake-up); the wake-up only shortens the wait.
+    private async Task WaitForWakeOrPollAsync(CancellationToken cancellationToken)
+    {
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(pollInterval, time, poll.Token);
+        var woken = _wake.Reader.WaitToReadAsync(poll.Token).AsTask();
+        await Task.WhenAny(delay, woken).ConfigureAwait(false);
+        await poll.CancelAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        _wake.Reader.TryRead(out _);
     }
 
     private async Task ReclaimLoopAsync(CancellationToken cancellationToken)
