@@ -10,9 +10,17 @@ internal sealed record LinkInterface(
     MacAddress Mac,
     bool IsUp,
     bool IsLoopback,
-    IReadOnlyList<IPNetwork> Prefixes)
+    IReadOnlyList<IPNetwork> Prefixes,
+    bool NoArp = false)
 {
-    public bool IsCandidate => IsUp && !IsLoopback && !Mac.IsZero;
+    /// <summary>Up, not loopback, with a MAC, and doing ARP: NOARP interfaces (dummy ones such as kube-proxy's
+    /// kube-ipvs0, which holds service addresses) can never carry an answer onto the LAN.</summary>
+    public bool IsCandidate => IsUp && !IsLoopback && !NoArp && !Mac.IsZero;
 
-    public bool IsOnLink(IPAddress address) => Prefixes.Any(p => p.BaseAddress.AddressFamily == address.AddressFamily && p.Contains(address));
+    /// <summary>True when a real subnet of this interface holds <paramref name="address"/>. A host prefix (/32, /128) is
+    /// an address placed on the interface, not a subnet, so it says nothing about where the LAN is.</summary>
+    public bool IsOnLink(IPAddress address) => Prefixes.Any(p =>
+        p.BaseAddress.AddressFamily == address.AddressFamily
+        && p.PrefixLength < p.BaseAddress.GetAddressBytes().Length * 8
+        && p.Contains(address));
 }

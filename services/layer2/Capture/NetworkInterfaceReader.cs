@@ -32,7 +32,24 @@ internal static class NetworkInterfaceReader
             MacAddress.FromPhysicalAddress(nic.GetPhysicalAddress()),
             up,
             nic.NetworkInterfaceType == NetworkInterfaceType.Loopback,
-            prefixes);
+            prefixes,
+            (SysfsFlags(nic.Name) & IffNoArp) != 0);
+    }
+
+    private const int IffNoArp = 0x80;
+
+    /// <summary>The interface flags (IFF_*) from sysfs, in hex; zero when unreadable.</summary>
+    private static int SysfsFlags(string name)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/sys/class/net/{name}/flags").Trim();
+            return int.Parse(text.StartsWith("0x", StringComparison.Ordinal) ? text[2..] : text, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return 0;
+        }
     }
 
     private static IPNetwork Network(IPAddress address, int prefixLength)

@@ -60,4 +60,25 @@ public class InterfaceSelectionTests
 
         Assert.Equal(["eth0"], selected.Select(i => i.Name));
     }
+
+    [Fact]
+    public void Select_NoArpDummyHoldingTheAddress_NeverSelected()
+    {
+        // kube-proxy in IPVS mode puts every service address on the NOARP dummy kube-ipvs0.
+        var ipvs = new LinkInterface("kube-ipvs0", 9, MacAddress.Parse("02:aa:00:00:00:01"), true, false, [IPNetwork.Parse("203.0.113.20/32")], NoArp: true);
+
+        var selected = InterfaceSelection.Select(Vip, [Lo, Eth0, ipvs]);
+
+        Assert.Equal(["eth0"], selected.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void Select_AddressOnlyAsHostPrefix_NotTakenForItsSubnet()
+    {
+        var withHostRoute = Eth1 with { Prefixes = [IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.20/32")] };
+
+        var selected = InterfaceSelection.Select(Vip, [Eth0, withHostRoute]);
+
+        Assert.Equal(["eth0", "eth1"], selected.Select(i => i.Name));
+    }
 }
