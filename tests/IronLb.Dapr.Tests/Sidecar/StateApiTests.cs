@@ -174,6 +174,10 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveState_KeyWithDaprSeparator_ThrowsDaprException() =>
+        await Assert.ThrowsAsync<DaprException>(() => Client.SaveStateAsync(Store, "a||b", new Lease("a", 1)));
+
+    [Fact]
     public async Task SaveState_DefaultKeyPrefix_StoresUnderAppIdInRedis()
     {
         await Client.SaveStateAsync(Store, "owner/10.0.0.1", new Lease("a", 1));

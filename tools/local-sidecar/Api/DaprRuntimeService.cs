@@ -198,8 +198,22 @@ internal sealed class DaprRuntimeService(
         return (store, new RedisStateStore(database));
     }
 
-    private string RedisKey(StateStoreComponent store, string key) =>
-        string.IsNullOrEmpty(key) ? throw Invalid("key is empty") : StateKeyPrefix.Apply(store.KeyPrefix, store.Name, options.AppId, options.Namespace, key);
+    private string RedisKey(StateStoreComponent store, string key)
+    {
+        if (string.IsNullOrEmpty(key))
+        {
+            throw Invalid("key is empty");
+        }
+
+        try
+        {
+            return StateKeyPrefix.Apply(store.KeyPrefix, store.Name, options.AppId, options.Namespace, key);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+    }
 
     private StateOperation Upsert(StateStoreComponent store, StateItem item) =>
         new(RedisKey(store, item.Key), item.Value.Memory, ETag(item.Etag), IsFirstWrite(item.Options));

@@ -77,8 +77,18 @@ internal static class HttpApi
             return Error(400, "ERR_STATE_STORE_NOT_FOUND", $"state store {store} is not found");
         }
 
+        string redisKey;
+        try
+        {
+            redisKey = StateKeyPrefix.Apply(component.KeyPrefix, component.Name, options.AppId, options.Namespace, key);
+        }
+        catch (ArgumentException e)
+        {
+            return Error(400, "ERR_MALFORMED_REQUEST", e.Message);
+        }
+
         var state = new RedisStateStore(await redis.GetDatabaseAsync(component.RedisHost).ConfigureAwait(false));
-        var (data, etag) = await state.GetAsync(StateKeyPrefix.Apply(component.KeyPrefix, component.Name, options.AppId, options.Namespace, key)).ConfigureAwait(false);
+        var (data, etag) = await state.GetAsync(redisKey).ConfigureAwait(false);
         if (data is null)
         {
             return Results.NoContent();
@@ -108,6 +118,11 @@ internal static class HttpApi
         var state = new RedisStateStore(await redis.GetDatabaseAsync(component.RedisHost).ConfigureAwait(false));
         foreach (var item in items ?? [])
         {
+            if (item.Key is null || item.Key.Contains(StateKeyPrefix.Separator, StringComparison.Ordinal))
+            {
+                return Error(400, "ERR_MALFORMED_REQUEST", $"input key '{item.Key}' is empty or contains '{StateKeyPrefix.Separator}'");
+            }
+
             var op = new StateOperation(
                 StateKeyPrefix.Apply(component.KeyPrefix, component.Name, options.AppId, options.Namespace, item.Key),
                 JsonSerializer.SerializeToUtf8Bytes(item.Value),
@@ -121,7 +136,7 @@ internal static class HttpApi
             {
                 return Error(409, "ERR_STATE_SAVE", e.Message);
             }
-            catch (InvalidETagException e)
+            catch (Exception e) when (e is InvalidETagException or ArgumentException)
             {
                 return Error(400, "ERR_STATE_SAVE", e.Message);
             }

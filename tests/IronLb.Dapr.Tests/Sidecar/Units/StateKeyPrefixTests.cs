@@ -14,4 +14,8 @@ public sealed class StateKeyPrefixTests
     [InlineData("ironlb", null, "ironlb||k")]
     public void Apply_KeyPrefixMode_RedisKey(string mode, string? ns, string expected) =>
         Assert.Equal(expected, StateKeyPrefix.Apply(mode, "statestore", "ipam", ns, "k"));
+
+    [Fact]
+    public void Apply_KeyWithSeparator_Throws() =>
+        Assert.Throws<ArgumentException>(() => StateKeyPrefix.Apply("none", "statestore", "ipam", null, "a||b"));
 }
