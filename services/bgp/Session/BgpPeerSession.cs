@@ -62,6 +62,9 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     /// <summary>Replaces what this peer should hold; the difference goes out as UPDATEs once Established.</summary>
     public void SetAnnouncements(IReadOnlyCollection<Announcement> announcements) => Post(new DesiredInput(announcements));
 
+    /// <summary>BFD declared the peer unreachable: the session goes down at once instead of waiting for the hold timer (RFC 5882 §4.3).</summary>
+    public void OnBfdDown() => Post(new FsmInput(new BgpEvent(BgpEventKind.AutomaticStop), null));
+
     /// <summary>Hands over a connection the listener accepted from this peer's address.</summary>
     public void Accept(Socket socket)
     {

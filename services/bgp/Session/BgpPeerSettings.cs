@@ -66,6 +66,9 @@ internal sealed record BgpPeerSettings
     /// <summary>Next hop for IPv6 prefixes (needed when they ride an IPv4 session); null uses the session's local IPv6 address.</summary>
     public IPAddress? Ipv6NextHop { get; init; }
 
+    /// <summary>BFD timers from the BGPPeer's BFDProfile, or null for no BFD.</summary>
+    public Bfd.BfdSettings? Bfd { get; init; }
+
     /// <summary>The BGPPeer's name, which announcements use to pick their peers.</summary>
     public string Name { get; init; } = "";
 

@@ -30,7 +30,9 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<IPAddress, BgpPeerSession> _peers = [];
     private IReadOnlyCollection<PeerAnnouncement> _announcements = [];
+    private readonly Dictionary<IPAddress, Bfd.BfdPeer> _bfdPeers = [];
     private BgpListener? _listener;
+    private Bfd.BfdEndpoint? _bfd;
 
     public BgpSpeaker(BgpSpeakerSettings settings, IBgpSocketFactory? sockets, TimeProvider time, ILoggerFactory loggers)
     {
@@ -56,6 +58,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     public async Task SetPeersAsync(IEnumerable<BgpPeerSettings> peers, CancellationToken cancellationToken)
     {
         var stopping = new List<BgpPeerSession>();
+        var stoppingBfd = new List<Bfd.BfdPeer>();
         lock (_gate)
         {
             var wanted = peers.ToDictionary(p => Normalize(p.PeerAddress));
@@ -65,6 +68,11 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 {
                     _peers.Remove(address);
                     stopping.Add(session);
+                    if (_bfdPeers.Remove(address, out var bfdPeer))
+                    {
+                        stoppingBfd.Add(bfdPeer);
+                    }
+
                     if (!string.IsNullOrEmpty(session.Settings.Password))
                     {
                         _listener?.RemovePassword(address);
@@ -87,7 +95,24 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 _peers[address] = session;
                 session.SetAnnouncements(For(settings, _announcements));
                 session.Start();
+                if (settings.Bfd is { } bfd)
+                {
+                    _bfd ??= new Bfd.BfdEndpoint(_sockets, _time, _logger);
+                    _bfdPeers[address] = _bfd.Add(address, settings.SourceAddress, bfd, (from, to) =>
+                    {
+                        if (from == Bfd.BfdState.Up && to == Bfd.BfdState.Down)
+                        {
+                            LogBfdDown(_logger, address);
+                            session.OnBfdDown();
+                        }
+                    });
+                }
             }
+        }
+
+        foreach (var bfdPeer in stoppingBfd)
+        {
+            await _bfd!.RemoveAsync(bfdPeer).ConfigureAwait(false);
         }
 
         foreach (var session in stopping)
@@ -143,6 +168,12 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
         }
 
         await Task.WhenAll(sessions.Select(s => s.StopAsync(cancellationToken))).ConfigureAwait(false);
+        if (_bfd is { } bfd)
+        {
+            _bfd = null;
+            _bfdPeers.Clear();
+            await bfd.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -168,6 +199,9 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
             await session.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "BFD to {Peer} went down: taking the BGP session down")]
+    private static partial void LogBfdDown(ILogger logger, IPAddress peer);
 
     private static List<Announcement> For(BgpPeerSettings peer, IReadOnlyCollection<PeerAnnouncement> announcements) =>
         announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(peer.Name)).Select(a => a.Announcement).ToList();

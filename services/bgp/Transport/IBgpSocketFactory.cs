@@ -5,7 +5,11 @@ namespace IronLb.Bgp.Transport;
 /// <summary>Creates the TCP sockets of BGP sessions; a socket stays in the network namespace it was created in.</summary>
 internal interface IBgpSocketFactory
 {
+    /// <summary>A TCP socket, for BGP.</summary>
     Socket Create(AddressFamily family);
+
+    /// <summary>A UDP socket, for BFD.</summary>
+    Socket CreateDatagram(AddressFamily family);
 }
 
 /// <summary>Sockets in the process's own network namespace.</summary>
@@ -14,4 +18,6 @@ internal sealed class DefaultSocketFactory : IBgpSocketFactory
     public static DefaultSocketFactory Instance { get; } = new();
 
     public Socket Create(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
+
+    public Socket CreateDatagram(AddressFamily family) => new(family, SocketType.Dgram, ProtocolType.Udp);
 }

@@ -14,7 +14,7 @@ namespace IronLb.Bgp.Tests.Interop;
 internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
 {
     private const int CloneNewNet = 0x40000000;
-    private readonly BlockingCollection<(AddressFamily Family, TaskCompletionSource<Socket> Result)> _requests = [];
+    private readonly BlockingCollection<(AddressFamily Family, SocketType Type, TaskCompletionSource<Socket> Result)> _requests = [];
     private readonly Thread _thread;
 
     public NetnsSocketFactory(string netns)
@@ -25,10 +25,14 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
         entered.Task.GetAwaiter().GetResult();
     }
 
-    public Socket Create(AddressFamily family)
+    public Socket Create(AddressFamily family) => Create(family, SocketType.Stream);
+
+    public Socket CreateDatagram(AddressFamily family) => Create(family, SocketType.Dgram);
+
+    private Socket Create(AddressFamily family, SocketType type)
     {
         var result = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((family, result));
+        _requests.Add((family, type, result));
         return result.Task.GetAwaiter().GetResult();
     }
 
@@ -51,11 +55,11 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
         }
 
         entered.SetResult();
-        foreach (var (family, result) in _requests.GetConsumingEnumerable())
+        foreach (var (family, type, result) in _requests.GetConsumingEnumerable())
         {
             try
             {
-                result.SetResult(new Socket(family, SocketType.Stream, ProtocolType.Tcp));
+                result.SetResult(new Socket(family, type, type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp));
             }
             catch (SocketException ex)
             {

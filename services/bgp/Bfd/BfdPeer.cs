@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace IronLb.Bgp.Bfd;
+
+/// <summary>One BFD session and its sending socket, with a loop that serialises packets and timer work.</summary>
+internal sealed class BfdPeer : IAsyncDisposable
+{
+    private readonly Socket _sender;
+    private readonly IPEndPoint _destination;
+    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly BfdSession _session;
+    private readonly Task _loop;
+
+    public BfdPeer(IPAddress address, Socket sender, IPEndPoint destination, BfdSettings settings, uint discriminator, TimeProvider time, Action<BfdState, BfdState> onStateChanged)
+    {
+        Address = address;
+        _sender = sender;
+        _destination = destination;
+        _session = new BfdSession(settings, discriminator, time, Send, action => _work.Writer.TryWrite(action));
+        _session.StateChanged += (from, to) =>
+        {
+            State = to;
+            onStateChanged(from, to);
+        };
+        _loop = Task.Run(RunAsync);
+    }
+
+    public IPAddress Address { get; }
+
+    public uint Discriminator => _session.LocalDiscriminator;
+
+    public BfdState State { get; private set; } = BfdState.Down;
+
+    public void Start() => _work.Writer.TryWrite(_session.Start);
+
+    public void Receive(BfdPacket packet) => _work.Writer.TryWrite(() => _session.Receive(packet));
+
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _session.Dispose();
+        _sender.Dispose();
+    }
+
+    private void Send(BfdPacket packet)
+    {
+        Span<byte> bytes = stackalloc byte[BfdPacket.Length];
+        packet.Write(bytes);
+        try
+        {
+            _sender.SendTo(bytes, SocketFlags.None, _destination);
+        }
+        catch (SocketException)
+        {
+            // A link that is down refuses the send; the detection timer is what reports the loss.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var action in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            action();
+        }
+    }
+}
