@@ -59,6 +59,22 @@ public sealed class PubSubTests(RedisServer redis, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Delivery_EntryNotACloudEvent_WrappedBeforeDelivery()
+    {
+        var topic = "raw-" + _suffix;
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartSidecarAsync("raw-" + _suffix, app, components);
+
+        await redis.Database.StreamAddAsync(topic, "data", "plain text, no envelope");
+
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+        var ce = Assert.Single(app.Deliveries).CloudEvent;
+        Assert.Equal("plain text, no envelope", ce.GetProperty("data").GetString());
+        Assert.Equal((topic, "pubsub", "1.0"), (ce.GetProperty("topic").GetString(), ce.GetProperty("pubsubname").GetString(), ce.GetProperty("specversion").GetString()));
+    }
+
+    [Fact]
     public async Task Delivery_AppApiTokenSet_SentAsDaprApiTokenHeader()
     {
         var topic = "token-" + _suffix;

@@ -91,7 +91,7 @@ internal static class CloudEventEnvelope
             writer.WritePropertyName("data");
             writer.WriteRawValue(data, skipInputValidation: true);
         }
-        else if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || (IsJson(mediaType) && System.Text.Unicode.Utf8.IsValid(data)))
+        else if ((mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase) || IsJson(mediaType)) && System.Text.Unicode.Utf8.IsValid(data))
         {
             writer.WriteString("data", Encoding.UTF8.GetString(data));
         }

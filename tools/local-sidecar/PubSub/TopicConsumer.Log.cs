@@ -14,7 +14,7 @@ internal sealed partial class TopicConsumer
     [LoggerMessage(EventId = 312, Level = LogLevel.Information, Message = "Redelivering {Id} of {Topic} after processingTimeout")]
     private static partial void LogRedelivering(ILogger logger, string id, string topic);
 
-    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Entry {Id} of {Topic} is not a CloudEvent")]
+    [LoggerMessage(EventId = 313, Level = LogLevel.Warning, Message = "Entry {Id} of {Topic} has no data field")]
     private static partial void LogMalformed(ILogger logger, string id, string topic);
 
     [LoggerMessage(EventId = 314, Level = LogLevel.Warning, Message = "No route matched entry {Id} of {Topic}; acknowledged")]

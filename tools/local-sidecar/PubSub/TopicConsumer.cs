@@ -202,20 +202,16 @@ internal sealed partial class TopicConsumer(
             return;
         }
 
-        byte[] envelope = data!;
+        // An entry that is not a CloudEvent (published raw, or by another writer) is wrapped here, as daprd does on
+        // the subscriber side, so the app always receives an envelope.
+        var envelope = IsCloudEvent(data!) ? (byte[])data! : CloudEventEnvelope.Wrap(
+            (byte[])data!, null, new CloudEventEnvelope.Context("", Topic, component.Name, null, null, time.GetUtcNow()));
         string? path;
         string? traceParent;
-        try
+        using (var document = JsonDocument.Parse(envelope))
         {
-            using var document = JsonDocument.Parse(envelope);
             path = RouteSelector.Select(subscription, document.RootElement);
             traceParent = document.RootElement.TryGetProperty("traceparent", out var tp) && tp.ValueKind == JsonValueKind.String ? tp.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            LogMalformed(logger, entry.Id.ToString(), Topic);
-            await DeadLetterOrAckAsync(entry, envelope).ConfigureAwait(false);
-            return;
         }
 
         if (path is null)
@@ -254,6 +250,19 @@ internal sealed partial class TopicConsumer(
                 }
 
                 break;
+        }
+    }
+
+    private static bool IsCloudEvent(byte[] data)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(data);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("specversion", out _);
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

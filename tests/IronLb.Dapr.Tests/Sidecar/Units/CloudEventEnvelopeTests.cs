@@ -47,6 +47,16 @@ public sealed class CloudEventEnvelopeTests
     }
 
     [Fact]
+    public void Wrap_TextContentTypeButNotUtf8_DataBase64()
+    {
+        byte[] payload = [0xff, 0xfe, 0x41];
+
+        var envelope = Parse(CloudEventEnvelope.Wrap(payload, "text/plain", Context));
+
+        Assert.Equal(payload, envelope.GetProperty("data_base64").GetBytesFromBase64());
+    }
+
+    [Fact]
     public void Wrap_NoTraceParent_StartsW3CTrace()
     {
         var envelope = Parse(CloudEventEnvelope.Wrap("{}"u8, "application/json", Context with { TraceParent = null }));
