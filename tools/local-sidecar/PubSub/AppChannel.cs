@@ -17,14 +17,25 @@ internal sealed partial class AppChannel(HttpClient http, SidecarOptions options
         try
         {
             using var response = await http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                // Reachable, but no programmatic subscriptions.
+                return [];
+            }
+
             if (!response.IsSuccessStatusCode)
             {
-                // Reachable, but no programmatic subscriptions (daprd treats 404 the same way).
-                return [];
+                // Up but not ready (a 503 while starting, say): ask again rather than conclude there are none.
+                return null;
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             return AppSubscriptionParser.Parse(body);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            LogBadSubscriptions(logger, e.Message);
+            return null;
         }
         catch (HttpRequestException)
         {
@@ -77,6 +88,9 @@ internal sealed partial class AppChannel(HttpClient http, SidecarOptions options
 
         return request;
     }
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Error, Message = "The app's /dapr/subscribe answer does not parse: {Reason}")]
+    private static partial void LogBadSubscriptions(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Delivery to {Path} failed: {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string path, string reason);
