@@ -32,7 +32,10 @@ internal sealed partial class PcapPort : ILinkPort
             // read timeout expires: replies then take tens to hundreds of milliseconds instead of ~0.1 ms.
             Immediate = true,
             ReadTimeout = 200,
-            Snaplen = 256,
+
+            // Whole frames: a solicitation with many options (SEND, RFC 3971) must not be cut and then dropped as
+            // truncated; the filter keeps everything but requests out, so the size costs nothing.
+            Snaplen = 2048,
         };
         configuration.ConfigurationFailed += (_, e) => configurationFailure ??= $"{e.Property}: {e.Error}";
         try
