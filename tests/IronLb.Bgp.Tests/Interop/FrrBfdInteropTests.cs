@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace IronLb.Bgp.Tests.Interop;
 
 /// <summary>BFD between our speaker and FRR's bfdd: a cut link takes the route away long before the hold timer would.</summary>
+[Collection(Lab.Collection)]
 public sealed class FrrBfdInteropTests(ITestOutputHelper output)
 {
     private static readonly string Config = $"""
@@ -71,14 +72,13 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
 
         var cut = Stopwatch.StartNew();
         lab.SetNodeLink(1, up: false);
-        var left = await Lab.EventuallyAsync(() => !Route(lab).Contains(Lab.NodeV4(1), StringComparison.Ordinal), TimeSpan.FromSeconds(6), cts.Token);
+        var left = await Lab.EventuallyAsync(() => Route(lab) is var r && !r.Contains(Lab.NodeV4(1), StringComparison.Ordinal) && r.Contains(Lab.NodeV4(2), StringComparison.Ordinal), TimeSpan.FromSeconds(6), cts.Token);
         var routeGone = cut.Elapsed;
         await ours.WaitForAsync(s => s.State != BgpState.Established, cts.Token).WaitAsync(TimeSpan.FromSeconds(6), cts.Token);
         var sessionDown = cut.Elapsed;
 
         // Bounded well under the 9 s hold time, so only BFD can have done it; the figures are printed, not asserted.
         Assert.True(left, Route(lab));
-        Assert.Contains(Lab.NodeV4(2), Route(lab), StringComparison.Ordinal);
         output.WriteLine($"route left FRR's kernel table {routeGone.TotalMilliseconds:F0} ms after the cut; our session dropped after {sessionDown.TotalMilliseconds:F0} ms");
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace IronLb.Bgp.Tests.Interop;
 
 /// <summary>Our speaker, in node namespaces, against a real FRR bgpd in a router namespace.</summary>
+[Collection(Lab.Collection)]
 public sealed class FrrInteropTests
 {
     private const string Password = "ironlb-md5-secret";

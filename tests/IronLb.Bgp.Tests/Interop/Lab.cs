@@ -10,6 +10,9 @@ namespace IronLb.Bgp.Tests.Interop;
 /// </summary>
 internal sealed class Lab : IDisposable
 {
+    /// <summary>Lab tests run one at a time: BFD and hold timers are real time, and two FRRs at once starve a 2-CPU machine.</summary>
+    public const string Collection = "lab";
+
     public const string RouterV4 = "192.0.2.1";
     public const string RouterV6 = "2001:db8:1::1";
     public const int RouterAsn = 64500;
