@@ -11,11 +11,13 @@ internal sealed record LinkInterface(
     bool IsUp,
     bool IsLoopback,
     IReadOnlyList<IPNetwork> Prefixes,
-    bool NoArp = false)
+    bool NoArp = false,
+    bool IsEnslaved = false)
 {
-    /// <summary>Up, not loopback, with a MAC, and doing ARP: NOARP interfaces (dummy ones such as kube-proxy's
-    /// kube-ipvs0, which holds service addresses) can never carry an answer onto the LAN.</summary>
-    public bool IsCandidate => IsUp && !IsLoopback && !NoArp && !Mac.IsZero;
+    /// <summary>Up, not loopback, with a MAC, doing ARP and not a port of a bridge or bond. NOARP interfaces (dummy ones
+    /// such as kube-proxy's kube-ipvs0, which holds service addresses) can never carry an answer onto the LAN; a port
+    /// answering beside its bridge or bond would give the asker two different MACs for one address.</summary>
+    public bool IsCandidate => IsUp && !IsLoopback && !NoArp && !IsEnslaved && !Mac.IsZero;
 
     /// <summary>True when a real subnet of this interface holds <paramref name="address"/>. A host prefix (/32, /128) is
     /// an address placed on the interface, not a subnet, so it says nothing about where the LAN is.</summary>

@@ -33,7 +33,8 @@ internal static class NetworkInterfaceReader
             up,
             nic.NetworkInterfaceType == NetworkInterfaceType.Loopback,
             prefixes,
-            (SysfsFlags(nic.Name) & IffNoArp) != 0);
+            (SysfsFlags(nic.Name) & IffNoArp) != 0,
+            Path.Exists($"/sys/class/net/{nic.Name}/master"));
     }
 
     private const int IffNoArp = 0x80;

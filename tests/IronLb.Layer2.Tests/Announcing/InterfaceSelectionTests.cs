@@ -81,4 +81,15 @@ public class InterfaceSelectionTests
 
         Assert.Equal(["eth0", "eth1"], selected.Select(i => i.Name));
     }
+
+    [Fact]
+    public void Select_BridgePortAndItsBridge_OnlyTheBridge()
+    {
+        var port = Eth0 with { IsEnslaved = true };
+        var bridge = new LinkInterface("br0", 7, MacAddress.Parse("02:00:00:00:b0:11"), true, false, [IPNetwork.Parse("192.0.2.0/24")]);
+
+        var selected = InterfaceSelection.Select(IPAddress.Parse("192.0.2.50"), [Lo, port, bridge]);
+
+        Assert.Equal(["br0"], selected.Select(i => i.Name));
+    }
 }
