@@ -29,16 +29,24 @@ internal static class AllocationSolver
 
         var poolErrors = new List<string>();
         var pools = new List<AddressPoolDefinition>();
-        foreach (var pool in configuration.IpAddressPools)
+        foreach (var pool in configuration.IpAddressPools.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            if (AddressPoolDefinition.TryFrom(pool, out var definition, out var error))
-            {
-                pools.Add(definition!);
-            }
-            else
+            if (!AddressPoolDefinition.TryFrom(pool, out var definition, out var error))
             {
                 poolErrors.Add(error!);
+                continue;
             }
+
+            // Validation rejects overlapping pools; should an unvalidated configuration get here, two pools must
+            // still never hand out one address, so the later pool (by name) is left out.
+            var clash = pools.FirstOrDefault(p => p.Ranges.Any(a => definition!.Ranges.Any(b => Overlap(a, b))));
+            if (clash is not null)
+            {
+                poolErrors.Add($"IPAddressPool {pool.Name} overlaps IPAddressPool {clash.Name}; it is ignored");
+                continue;
+            }
+
+            pools.Add(definition!);
         }
 
         var allocator = new AddressAllocator(pools);
@@ -95,6 +103,8 @@ internal static class AllocationSolver
 
         return new Solution(allocator, plans, poolErrors);
     }
+
+    private static bool Overlap(AddressRange a, AddressRange b) => a.Family == b.Family && a.First <= b.Last && b.First <= a.Last;
 
     private static bool SameSharingTerms(AllocationRequest request, AddressAssignment held) =>
         string.Equals(request.SharingKey, held.SharingKey, StringComparison.Ordinal)

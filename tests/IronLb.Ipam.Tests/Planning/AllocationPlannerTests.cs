@@ -94,4 +94,17 @@ public class AllocationPlannerTests
         Assert.Equal(2, lines.Length);
         Assert.True(Encoding.UTF8.GetByteCount(lines[1]) > 0);
     }
+
+    [Fact]
+    public void Plan_OverlappingPools_LaterPoolIgnoredSoNoAddressIsHandedOutTwice()
+    {
+        var config = Config(
+            [Pool("b", ["192.0.2.0/31"], serviceAllocation: new ServiceAllocation { Priority = 1, Namespaces = ValueList.Create(["x"]) }), Pool("a", ["192.0.2.0/30"])],
+            LoadBalancer("x", "one"), LoadBalancer("y", "two"));
+
+        var solution = AllocationSolver.Solve(config, new Dictionary<Ipam.Allocation.ServiceKey, Ipam.Allocation.AddressAssignment>(), null);
+
+        Assert.Equal(["192.0.2.0", "192.0.2.1"], solution.Plans.SelectMany(p => p.Addresses));
+        Assert.Contains(solution.PoolErrors, e => e.Contains("IPAddressPool b overlaps IPAddressPool a", StringComparison.Ordinal));
+    }
 }
