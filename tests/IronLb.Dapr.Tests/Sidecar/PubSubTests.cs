@@ -265,9 +265,7 @@ public sealed class PubSubTests(RedisServer redis, ITestOutputHelper output)
         if (app is not null)
         {
             // The sidecar subscribes once the app answered /dapr/subscribe; healthz reports exactly that.
-            using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
-            await sidecar.Client.WaitForSidecarAsync(new CancellationTokenSource(Timeout).Token);
-            Assert.True(await Eventually.HoldsAsync(async () => (await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative))).StatusCode == System.Net.HttpStatusCode.NoContent, Timeout));
+            Assert.True(await sidecar.WaitForHealthyAsync(Timeout));
         }
 
         return sidecar;

@@ -66,7 +66,7 @@ public sealed class SharingTests(RedisServer redis)
         var topic = "late-" + _suffix;
         var port = FreePort();
         using var components = ComponentFiles.Standard(redis.Host);
-        await using var sidecar = await StartAsync("late-" + _suffix, components, port);
+        await using var sidecar = await StartAsync("late-" + _suffix, components, port, waitHealthy: false);
         using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
         using var before = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
 
@@ -106,7 +106,7 @@ public sealed class SharingTests(RedisServer redis)
         var redisPort = RedisServer.FreePort();
         await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
         using var components = ComponentFiles.Standard($"127.0.0.1:{redisPort}");
-        await using var sidecar = await StartAsync("late-redis-" + _suffix, components, app.Port);
+        await using var sidecar = await StartAsync("late-redis-" + _suffix, components, app.Port, waitHealthy: false);
         using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
         using var before = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
         var lateRedis = new RedisServer { FixedPort = redisPort };
@@ -129,8 +129,17 @@ public sealed class SharingTests(RedisServer redis)
         }
     }
 
-    private static Task<RunningSidecar> StartAsync(string appId, ComponentFiles components, int? appPort = null) =>
-        RunningSidecar.StartAsync(new SidecarOptions { AppId = appId, AppPort = appPort, ResourcesPath = components.Directory });
+    private static async Task<RunningSidecar> StartAsync(string appId, ComponentFiles components, int? appPort = null, bool waitHealthy = true)
+    {
+        var sidecar = await RunningSidecar.StartAsync(new SidecarOptions { AppId = appId, AppPort = appPort, ResourcesPath = components.Directory });
+        if (waitHealthy)
+        {
+            // Subscribed before the test publishes: an event published before XGROUP CREATE ... $ is not for this group.
+            Assert.True(await sidecar.WaitForHealthyAsync(Timeout));
+        }
+
+        return sidecar;
+    }
 
     private static int FreePort()
     {

@@ -44,6 +44,7 @@ public sealed class TimeProviderTests(RedisServer redis)
             """);
         await using var sidecar = await RunningSidecar.StartAsync(
             new SidecarOptions { AppId = "hour-" + _suffix, AppPort = app.Port, ResourcesPath = components.Directory }, time: time);
+        Assert.True(await sidecar.WaitForHealthyAsync(RealTimeout));
         var start = time.GetUtcNow();
 
         await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
@@ -66,6 +67,7 @@ public sealed class TimeProviderTests(RedisServer redis)
         using var components = ComponentFiles.Standard(redis.Host);
         await using var sidecar = await RunningSidecar.StartAsync(
             new SidecarOptions { AppId = "wake-" + _suffix, AppPort = app.Port, ResourcesPath = components.Directory }, time: time);
+        Assert.True(await sidecar.WaitForHealthyAsync(RealTimeout));
 
         await sidecar.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
 

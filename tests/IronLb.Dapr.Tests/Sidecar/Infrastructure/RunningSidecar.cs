@@ -47,6 +47,15 @@ internal sealed class RunningSidecar : IAsyncDisposable
         return new RunningSidecar(app, app.Services.GetRequiredService<SidecarEndpoints>(), clientApiToken ?? options.DaprApiToken);
     }
 
+    /// <summary>True once /v1.0/healthz answers 204: the app answered /dapr/subscribe and every consumer group
+    /// exists, so events published from now on reach the app.</summary>
+    public Task<bool> WaitForHealthyAsync(TimeSpan timeout) => Eventually.HoldsAsync(async () =>
+    {
+        using var http = new HttpClient { BaseAddress = HttpBase };
+        using var response = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent;
+    }, timeout);
+
     public DaprClient NewClient(string? apiToken)
     {
         var builder = new DaprClientBuilder().UseGrpcEndpoint($"http://127.0.0.1:{GrpcPort}").UseHttpEndpoint($"http://127.0.0.1:{HttpPort}");
