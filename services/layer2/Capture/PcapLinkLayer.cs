@@ -1,4 +1,5 @@
 using IronLb.Layer2.Announcing;
+using SharpPcap;
 using SharpPcap.LibPcap;
 
 namespace IronLb.Layer2.Capture;
@@ -18,10 +19,17 @@ internal sealed class PcapLinkLayer(ILogger<PcapLinkLayer> logger) : ILinkLayer
         try
         {
             _ = SharpPcap.Pcap.Version;
+
+            // Listing the interfaces is the first thing libpcap needs; failing here beats failing on the first owner.
+            _ = PcapInterface.GetAllPcapInterfaces();
         }
         catch (DllNotFoundException ex)
         {
             throw new InvalidOperationException("libpcap is not installed (apt-get install libpcap0.8); the Layer 2 announcer cannot capture without it.", ex);
+        }
+        catch (PcapException ex)
+        {
+            throw new InvalidOperationException($"libpcap cannot list this node's interfaces: {ex.Message}", ex);
         }
     }
 
