@@ -112,4 +112,42 @@ public class IpamReconcilerTests
         Assert.Equal(new PoolStatus("a", 2, 0, 0, 0), Assert.Single(result.Pools));
         Assert.Equal(["ns/three", "ns/two"], (await StoredIntents(state.Store)).Intents.Select(i => i.Namespace + "/" + i.Name));
     }
+
+    [Fact]
+    public async Task ReconcileAsync_EndpointsMoved_OnlyIntentsChangeAndEventRings()
+    {
+        await using var state = await StateFixture.StartAsync();
+        static EndpointSlice Slice(string node) => new()
+        {
+            Metadata = new ObjectMeta { Name = "one-x", Namespace = "ns", Labels = StringMap.Of(("kubernetes.io/service-name", "one")) },
+            Endpoints = ValueList.Create([new Endpoint { NodeName = node, Ready = true }]),
+        };
+        var config = Config([Pool("a", ["192.0.2.0/30"])], LoadBalancer("ns", "one"));
+        var first = await state.Replica().ReconcileAsync(config with { EndpointSlices = ValueList.Create([Slice("n1")]) }, 1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await state.IntentsEvents.ReadAsync(timeout.Token);
+
+        var second = await state.Replica().ReconcileAsync(config with { EndpointSlices = ValueList.Create([Slice("n2")]) }, 2);
+
+        Assert.Equal(first.IntentsVersion + 1, second.IntentsVersion);
+        Assert.Equal(["n2"], (await StoredIntents(state.Store)).Intents[0].NodesWithReadyEndpoints);
+        Assert.Equal(["192.0.2.0"], second.Plans[0].Addresses);
+        var envelope = await state.IntentsEvents.ReadAsync(timeout.Token);
+        Assert.Equal(second.IntentsVersion, JsonSerializer.Deserialize<StateChanged>(envelope.Data.Span, StateStoreJsonExtensions.DefaultOptions)!.Version);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_SharerChangesItsKey_ChangedServiceMovesUnchangedOneStays()
+    {
+        await using var state = await StateFixture.StartAsync();
+        var pool = Pool("a", ["192.0.2.0/30"]);
+        (string, string)[] shared = [("metallb.io/allow-shared-ip", "k")];
+        await state.Replica().ReconcileAsync(Config([pool], LoadBalancer("ns", "a-changes", annotations: shared, ports: [("TCP", 80)]), LoadBalancer("ns", "b-stays", annotations: shared, ports: [("TCP", 443)])), 1);
+
+        var result = await state.Replica().ReconcileAsync(Config([pool], LoadBalancer("ns", "a-changes", annotations: [("metallb.io/allow-shared-ip", "other")], ports: [("TCP", 80)]), LoadBalancer("ns", "b-stays", annotations: shared, ports: [("TCP", 443)])), 2);
+
+        var byName = result.Plans.ToDictionary(p => p.Name, p => p.Addresses[0]);
+        Assert.Equal("192.0.2.0", byName["b-stays"]);
+        Assert.Equal("192.0.2.1", byName["a-changes"]);
+    }
 }
