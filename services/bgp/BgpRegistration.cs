@@ -21,9 +21,18 @@ public static class BgpRegistration
         builder.Services.AddOptions<BgpOptions>()
             .Bind(builder.Configuration.GetSection("Bgp"))
             .Validate(o => o.ResyncInterval > TimeSpan.Zero, "Bgp:ResyncInterval must be positive")
+            .Validate(o => o.ListenPort is >= 0 and <= 65535, "Bgp:ListenPort must be 0..65535")
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddStatusContributor<BgpStatus>();
+
+        // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
+        if (builder.Configuration.GetSection("Bgp").GetValue("Announce", defaultValue: true))
+        {
+            builder.Services.AddStatusContributor<BgpSpeakerHost>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BgpSpeakerHost>());
+        }
+
         builder.Services.AddSingleton<BgpAgent>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BgpAgent>());
         builder.Services.AddTopicSubscription<IntentsDoorbell>(Topics.IntentsChanged, Topics.DeadLetter(Topics.IntentsChanged));

@@ -31,8 +31,9 @@ public sealed class MultiProcessTests
                     ["Node__Name"] = "node-a",
                     ["Dapr__PubSubName"] = "pubsub-node",
 
-                    // This test runs in the machine's own network namespace: no ARP/NDP on its interfaces.
+                    // This test runs in the machine's own network namespace: no ARP/NDP on its interfaces, no BGP sessions.
                     ["Layer2__Announce"] = "false",
+                    ["Bgp__Announce"] = "false",
                 }));
             }
 

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 namespace IronLb.Bgp.Announcements;
 
 /// <summary>Keeps this node's desired BGP announcements equal to what the stored intents say.</summary>
-/// <remarks>Reads the intents at start, on every "intents changed", and on a resync interval (events can be lost).</remarks>
+/// <remarks>
+/// Reads the intents at start, on every "intents changed", and on a resync interval (events can be lost).
+/// Without a speaker (Bgp:Announce false) it computes and reports the announcements only.
+/// </remarks>
 internal sealed partial class BgpAgent(
     IStateStore store,
     BgpStatus status,
@@ -15,7 +18,8 @@ internal sealed partial class BgpAgent(
     IOptions<BgpOptions> options,
     IOptions<NodeOptions> node,
     TimeProvider time,
-    ILogger<BgpAgent> logger) : BackgroundService
+    ILogger<BgpAgent> logger,
+    BgpSpeakerHost? speaker = null) : BackgroundService
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _appliedVersion = -1;
@@ -35,6 +39,7 @@ internal sealed partial class BgpAgent(
         }
 
         var announcements = NodeAnnouncements.For(node.Value.Name, intents);
+        speaker?.SetAnnouncements(announcements);
         status.Update(intents.Version, announcements);
         _appliedVersion = intents.Version;
         LogApplied(logger, intents.Version, announcements.Count);

@@ -59,6 +59,7 @@ internal static class RunCommand
             ["Node:Name"] = node,
             ["Ipam:ImplicitNode"] = node,
             ["Layer2:Announce"] = dryRun ? "false" : "true",
+            ["Bgp:Announce"] = dryRun ? "false" : "true",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));

@@ -1,0 +1,117 @@
+using System.Net;
+using IronLb.Bgp.Rib;
+using IronLb.Bgp.Session;
+using IronLb.Core.SharedConfiguration;
+using IronLb.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Bgp.Announcements;
+
+/// <summary>Runs this node's BGP speaker: sessions follow the configuration's BGPPeers, routes follow the intents.</summary>
+/// <remarks>Stopping it withdraws every route and closes each session with a Cease NOTIFICATION (architecture rule 6).</remarks>
+internal sealed partial class BgpSpeakerHost(
+    CurrentConfiguration current,
+    IOptions<BgpOptions> options,
+    IOptions<NodeOptions> node,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    ILogger<BgpSpeakerHost> logger) : IHostedService, IStatusContributor, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _applying = new(1, 1);
+    private BgpSpeaker? _speaker;
+    private IReadOnlyList<string> _problems = [];
+
+    public string Section => "bgpSessions";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var port = options.Value.ListenPort;
+        _speaker = new BgpSpeaker(
+            new BgpSpeakerSettings { ListenEndpoint = port == 0 ? null : new IPEndPoint(IPAddress.IPv6Any, port) },
+            sockets: null,
+            time,
+            loggers);
+        _speaker.Start();
+        current.Changed += OnConfigurationChanged;
+        return current.Document is { } document ? ApplyPeersAsync(document, cancellationToken) : Task.CompletedTask;
+    }
+
+    /// <summary>Replaces the routes every session announces.</summary>
+    public void SetAnnouncements(IReadOnlyList<PrefixAnnouncement> announcements)
+    {
+        var routes = announcements.Select(a => new PeerAnnouncement(
+            new Announcement(
+                IPNetwork.Parse(a.Prefix),
+                new RouteAttributes(a.LocalPref, a.Communities.Select(RouteAttributes.ParseCommunity), a.LargeCommunities.Select(RouteAttributes.ParseLargeCommunity))),
+            a.Peers)).ToList();
+        _speaker?.SetAnnouncements(routes);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        current.Changed -= OnConfigurationChanged;
+        if (_speaker is { } speaker)
+        {
+            await speaker.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_speaker is { } speaker)
+        {
+            await speaker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _applying.Dispose();
+    }
+
+    object IStatusContributor.Snapshot() => new
+    {
+        peers = _speaker?.Status().Select(s => new
+        {
+            peer = s.Peer.ToString(),
+            state = s.State.ToString(),
+            advertised = s.AdvertisedPrefixes,
+            establishedAt = s.EstablishedAt,
+            lastError = s.LastError,
+        }).ToList() ?? [],
+        problems = _problems,
+    };
+
+    private void OnConfigurationChanged(ConfigurationDocument document) => _ = ApplyPeersAsync(document, CancellationToken.None);
+
+    private async Task ApplyPeersAsync(ConfigurationDocument document, CancellationToken cancellationToken)
+    {
+        await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var peers = NodePeers.For(node.Value.Name, document.Configuration, out var problems);
+            _problems = problems;
+            foreach (var problem in problems)
+            {
+                LogPeerSkipped(logger, problem);
+            }
+
+            await _speaker!.SetPeersAsync(peers, cancellationToken).ConfigureAwait(false);
+            LogPeersApplied(logger, document.Version, peers.Count);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogApplyFailed(logger, ex);
+        }
+        finally
+        {
+            _applying.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Configuration version {Version}: {Count} BGP peers for this node")]
+    private static partial void LogPeersApplied(ILogger logger, long version, int count);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "BGP peer left out: {Problem}")]
+    private static partial void LogPeerSkipped(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Applying the BGP peers failed")]
+    private static partial void LogApplyFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using IronLb.Bgp.Bfd;
+using IronLb.Bgp.Protocol;
+using IronLb.Bgp.Session;
+using IronLb.Core.Configuration;
+
+namespace IronLb.Bgp.Announcements;
+
+/// <summary>The BGP sessions one node opens, from the BGPPeers whose nodeSelectors select it. Pure.</summary>
+/// <remarks>Follows MetalLB's reading of BGPPeer; where a field cannot be honoured the peer is left out with a reason.</remarks>
+internal static class NodePeers
+{
+    // Shared instances: session settings are compared by value, and a list compares by reference, so a new
+    // list on every configuration change would restart every session.
+    private static readonly IReadOnlyList<BgpFamily> Ipv4Only = [BgpFamily.Ipv4Unicast];
+    private static readonly IReadOnlyList<BgpFamily> Ipv6Only = [BgpFamily.Ipv6Unicast];
+    private static readonly IReadOnlyList<BgpFamily> DualStack = [BgpFamily.Ipv4Unicast, BgpFamily.Ipv6Unicast];
+
+    /// <summary>MetalLB's FRR configuration sets "ebgp-multihop" without a count, which FRR reads as 255.</summary>
+    private const int MultihopTtl = 255;
+
+    /// <summary>The sessions of <paramref name="node"/>; <paramref name="problems"/> says why any selected peer was left out.</summary>
+    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems)
+    {
+        var found = new List<string>();
+        var self = configuration.Nodes.FirstOrDefault(n => n.Name == node);
+        IReadOnlyDictionary<string, string> labels = self?.Metadata.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
+        var peers = new List<BgpPeerSettings>();
+        foreach (var peer in configuration.BgpPeers)
+        {
+            if (peer.Spec.NodeSelectors.Count > 0 && !LabelSelector.AnyMatches(peer.Spec.NodeSelectors, labels))
+            {
+                continue;
+            }
+
+            if (Resolve(peer, self, configuration) is { } settings)
+            {
+                peers.Add(settings);
+            }
+            else
+            {
+                found.Add($"BGPPeer/{peer.Name}: {Reason(peer, self)}");
+            }
+        }
+
+        problems = found;
+        return peers;
+    }
+
+    private static BgpPeerSettings? Resolve(BgpPeer peer, Node? node, ClusterConfiguration configuration)
+    {
+        var spec = peer.Spec;
+        if (!IPAddress.TryParse(spec.PeerAddress, out var address) || PeerAsn(spec) is not { } peerAsn || RouterId(spec, node) is not { } routerId)
+        {
+            return null;
+        }
+
+        var hold = spec.HoldTime ?? TimeSpan.FromSeconds(90);
+        return new BgpPeerSettings
+        {
+            Name = peer.Name,
+            LocalAsn = spec.MyAsn,
+            PeerAsn = peerAsn,
+            PeerAddress = address,
+            PeerPort = spec.PeerPort,
+            SourceAddress = IPAddress.TryParse(spec.SourceAddress, out var source) ? source : null,
+            RouterId = routerId,
+            HoldTime = hold,
+            KeepaliveTime = spec.KeepaliveTime ?? (hold == TimeSpan.Zero ? TimeSpan.Zero : hold / 3),
+            ConnectRetryTime = spec.ConnectTime ?? TimeSpan.FromSeconds(5),
+            Password = spec.Password ?? SecretPassword(peer, configuration),
+            EbgpMultihopTtl = spec.EbgpMultiHop ? MultihopTtl : null,
+            BindDevice = string.IsNullOrEmpty(spec.Vrf) ? null : spec.Vrf,
+            Families = spec.DualStackAddressFamily ? DualStack : address.AddressFamily == AddressFamily.InterNetwork ? Ipv4Only : Ipv6Only,
+            GracefulRestart = spec.EnableGracefulRestart,
+            Bfd = Bfd(spec.BfdProfile, configuration),
+        };
+    }
+
+    private static string Reason(BgpPeer peer, Node? node)
+    {
+        var spec = peer.Spec;
+        if (!IPAddress.TryParse(spec.PeerAddress, out _))
+        {
+            return $"peerAddress \"{spec.PeerAddress}\" is not an IP address";
+        }
+
+        if (PeerAsn(spec) is null)
+        {
+            return "dynamicASN \"external\" is not supported yet: set peerASN";
+        }
+
+        return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP";
+    }
+
+    /// <summary>peerASN, or for dynamicASN "internal" our own ASN (an iBGP session).</summary>
+    private static uint? PeerAsn(BgpPeerSpec spec) => spec.PeerAsn != 0
+        ? spec.PeerAsn
+        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? spec.MyAsn : null;
+
+    /// <summary>spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress: the address MetalLB would use.</summary>
+    private static uint? RouterId(BgpPeerSpec spec, Node? node)
+    {
+        var candidates = new[] { spec.RouterId }
+            .Concat(node?.Addresses.Where(a => a.Type == "InternalIP").Select(a => a.Address) ?? [])
+            .Append(spec.SourceAddress);
+        foreach (var text in candidates)
+        {
+            if (IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+            {
+                return BinaryPrimitives.ReadUInt32BigEndian(ip.GetAddressBytes());
+            }
+        }
+
+        return null;
+    }
+
+    private static string? SecretPassword(BgpPeer peer, ClusterConfiguration configuration)
+    {
+        if (peer.Spec.PasswordSecret is not { } reference)
+        {
+            return null;
+        }
+
+        var ns = string.IsNullOrEmpty(reference.Namespace) ? peer.Namespace : reference.Namespace;
+        return configuration.Secrets.FirstOrDefault(s => s.Name == reference.Name && s.Namespace == ns)?.GetValue("password");
+    }
+
+    private static BfdSettings? Bfd(string? profileName, ClusterConfiguration configuration)
+    {
+        if (string.IsNullOrEmpty(profileName) || configuration.BfdProfiles.FirstOrDefault(p => p.Name == profileName) is not { } profile)
+        {
+            return null;
+        }
+
+        // MetalLB's BFDProfile defaults: 300 ms intervals, multiplier 3.
+        return new BfdSettings
+        {
+            DesiredMinTx = TimeSpan.FromMilliseconds(profile.Spec.TransmitInterval ?? 300),
+            RequiredMinRx = TimeSpan.FromMilliseconds(profile.Spec.ReceiveInterval ?? 300),
+            DetectMultiplier = (byte)Math.Clamp(profile.Spec.DetectMultiplier ?? 3, 2, 255),
+        };
+    }
+}
