@@ -61,6 +61,28 @@ public sealed class SharingTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task HttpState_SaveWithFirstWriteThenGet_ETagHeaderAnd409OnConflict()
+    {
+        using var components = ComponentFiles.Standard(redis.Host);
+        await using var sidecar = await StartAsync("httpstate-" + _suffix, components);
+        using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
+        var body = """[{"key":"lease","value":{"holder":"a"},"options":{"concurrency":"first-write"}}]""";
+
+        using var created = await http.PostAsync(new Uri("/v1.0/state/statestore", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var conflict = await http.PostAsync(new Uri("/v1.0/state/statestore", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        using var read = await http.GetAsync(new Uri("/v1.0/state/statestore/lease", UriKind.Relative));
+        using var missing = await http.GetAsync(new Uri("/v1.0/state/statestore/none", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NoContent, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("1", read.Headers.GetValues("ETag").Single());
+        Assert.Equal("{\"holder\":\"a\"}", await read.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NoContent, missing.StatusCode);
+        Assert.Equal("a", (await sidecar.Client.GetStateAsync<System.Text.Json.JsonElement>("statestore", "lease")).GetProperty("holder").GetString());
+    }
+
+    [Fact]
     public async Task Healthz_AppStartsAfterSidecar_500ThenSubscribesAndDelivers()
     {
         var topic = "late-" + _suffix;
