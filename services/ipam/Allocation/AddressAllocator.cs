@@ -43,8 +43,6 @@ internal sealed partial class AddressAllocator
 
     public bool TryGet(ServiceKey service, out AddressAssignment? assignment) => _assignments.TryGetValue(service, out assignment);
 
-    public bool HasPool(string name) => _poolsByName.ContainsKey(name);
-
     /// <summary>The Services using an address (more than one only when they share it).</summary>
     public IReadOnlyList<ServiceKey> UsersOf(IpAddressValue address) =>
         _users.TryGetValue(address, out var users) ? users.All() : [];

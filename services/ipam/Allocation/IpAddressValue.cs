@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 
@@ -84,6 +83,5 @@ public readonly record struct IpAddressValue(IpFamily Family, UInt128 Value) : I
 
     public static bool operator >=(IpAddressValue left, IpAddressValue right) => left.CompareTo(right) >= 0;
 
-    [SuppressMessage("Design", "CA1065", Justification = "record ToString is the canonical text form")]
     public override string ToString() => ToIPAddress().ToString();
 }
