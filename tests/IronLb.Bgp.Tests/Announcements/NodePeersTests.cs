@@ -1,0 +1,159 @@
+using System.Net;
+using IronLb.Bgp.Announcements;
+using IronLb.Bgp.Protocol;
+using IronLb.Core.Configuration;
+
+namespace IronLb.Bgp.Tests.Announcements;
+
+public class NodePeersTests
+{
+    private static ClusterConfiguration Load(string yaml)
+    {
+        var result = ManifestLoader.Parse(yaml, "test.yaml");
+        Assert.Empty(result.Errors);
+        return result.Configuration;
+    }
+
+    private const string Nodes = """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: node1, labels: {rack: a}}
+        status: {addresses: [{type: InternalIP, address: 192.0.2.11}]}
+        ---
+        apiVersion: v1
+        kind: Node
+        metadata: {name: node2, labels: {rack: b}}
+        status: {addresses: [{type: InternalIP, address: 192.0.2.12}]}
+        """;
+
+    [Fact]
+    public void For_PeerFields_MappedAsMetalLbReadsThem()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {receiveInterval: 100, transmitInterval: 150, detectMultiplier: 4}
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: tor, namespace: metallb-system}
+            spec:
+              myASN: 64501
+              peerASN: 64500
+              peerAddress: 198.51.100.1
+              peerPort: 1179
+              sourceAddress: 192.0.2.11
+              holdTime: 30s
+              connectTime: 3s
+              password: s3cret
+              ebgpMultiHop: true
+              vrf: red
+              enableGracefulRestart: true
+              bfdProfile: fast
+            """);
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Empty(problems);
+        Assert.Equal("tor", peer.Name);
+        Assert.Equal((64501u, 64500u), (peer.LocalAsn, peer.PeerAsn));
+        Assert.Equal(IPAddress.Parse("198.51.100.1"), peer.PeerAddress);
+        Assert.Equal(1179, peer.PeerPort);
+        Assert.Equal(IPAddress.Parse("192.0.2.11"), peer.SourceAddress);
+        Assert.Equal(0xC000020Bu, peer.RouterId);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)), (peer.HoldTime, peer.KeepaliveTime, peer.ConnectRetryTime));
+        Assert.Equal("s3cret", peer.Password);
+        Assert.Equal(255, peer.EbgpMultihopTtl);
+        Assert.Equal("red", peer.BindDevice);
+        Assert.True(peer.GracefulRestart);
+        Assert.Equal([BgpFamily.Ipv4Unicast], peer.Families);
+        Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), (byte)4), (peer.Bfd!.DesiredMinTx, peer.Bfd.RequiredMinRx, peer.Bfd.DetectMultiplier));
+    }
+
+    [Fact]
+    public void For_NodeSelectors_OnlySelectedNodesPeer()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: rack-a, namespace: metallb-system}
+            spec:
+              myASN: 64501
+              peerASN: 64500
+              peerAddress: 192.0.2.1
+              nodeSelectors: [{matchLabels: {rack: a}}]
+            """);
+
+        Assert.Single(NodePeers.For("node1", configuration, out _));
+        Assert.Empty(NodePeers.For("node2", configuration, out _));
+    }
+
+    [Fact]
+    public void For_SameConfigurationTwice_EqualSettingsSoSessionsAreNotRestarted()
+    {
+        const string Peer = """
+
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: v6, namespace: metallb-system}
+            spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1", dualStackAddressFamily: true}
+            """;
+
+        var first = NodePeers.For("node1", Load(Nodes + Peer), out _);
+        var second = NodePeers.For("node1", Load(Nodes + Peer), out _);
+
+        Assert.Equal(first, second);
+        Assert.Equal([BgpFamily.Ipv4Unicast, BgpFamily.Ipv6Unicast], first[0].Families);
+    }
+
+    [Fact]
+    public void For_PasswordSecretAndDynamicInternalAsn_Resolved()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {name: bgp-auth, namespace: metallb-system}
+            type: kubernetes.io/basic-auth
+            stringData: {password: from-secret}
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: ibgp, namespace: metallb-system}
+            spec:
+              myASN: 64501
+              dynamicASN: internal
+              peerAddress: 192.0.2.1
+              passwordSecret: {name: bgp-auth}
+            """);
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out _));
+
+        Assert.Equal(64501u, peer.PeerAsn);
+        Assert.True(peer.IsInternal);
+        Assert.Equal("from-secret", peer.Password);
+    }
+
+    [Fact]
+    public void For_NoRouterIdAnywhere_PeerLeftOutWithReason()
+    {
+        var configuration = Load("""
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: v6only, namespace: metallb-system}
+            spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1"}
+            """);
+
+        var peers = NodePeers.For("node9", configuration, out var problems);
+
+        Assert.Empty(peers);
+        Assert.Contains("BGPPeer/v6only: no router ID", Assert.Single(problems), StringComparison.Ordinal);
+    }
+}
