@@ -143,6 +143,15 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
         }
     }
 
+    /// <summary>The BFD state towards a peer, or null when BFD is not configured for it.</summary>
+    public Bfd.BfdState? BfdState(IPAddress address)
+    {
+        lock (_gate)
+        {
+            return _bfdPeers.GetValueOrDefault(Normalize(address))?.State;
+        }
+    }
+
     /// <summary>The session for a peer address, for waiting on it.</summary>
     public BgpPeerSession? Peer(IPAddress address)
     {

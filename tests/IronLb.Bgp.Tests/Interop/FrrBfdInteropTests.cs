@@ -69,13 +69,15 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
         Assert.True(await Lab.EventuallyAsync(() => lab.VtyshJson("show bfd peers json") is JsonArray peers && peers.Count(p => p?["status"]?.GetValue<string>() == "up") == 2, TimeSpan.FromSeconds(30), cts.Token),
             lab.Vtysh("show bfd peers"));
         var ours = speaker1.Peer(IPAddress.Parse(Lab.RouterV4))!;
+        Assert.True(await Lab.EventuallyAsync(() => speaker1.BfdState(IPAddress.Parse(Lab.RouterV4)) == BfdState.Up, TimeSpan.FromSeconds(10), cts.Token));
 
         var cut = Stopwatch.StartNew();
         lab.SetNodeLink(1, up: false);
         var left = await Lab.EventuallyAsync(() => Route(lab) is var r && !r.Contains(Lab.NodeV4(1), StringComparison.Ordinal) && r.Contains(Lab.NodeV4(2), StringComparison.Ordinal), TimeSpan.FromSeconds(6), cts.Token);
         var routeGone = cut.Elapsed;
-        await ours.WaitForAsync(s => s.State != BgpState.Established, cts.Token).WaitAsync(TimeSpan.FromSeconds(6), cts.Token);
+        var dropped = await Lab.EventuallyAsync(() => ours.Status.State != BgpState.Established, TimeSpan.FromSeconds(6), cts.Token);
         var sessionDown = cut.Elapsed;
+        Assert.True(dropped, $"our session: {ours.Status}; our BFD: {speaker1.BfdState(IPAddress.Parse(Lab.RouterV4))}");
 
         // Bounded well under the 9 s hold time, so only BFD can have done it; the figures are printed, not asserted.
         Assert.True(left, Route(lab));
