@@ -26,7 +26,9 @@ public sealed partial class SidecarProcess : IAsyncDisposable
     public string Output => _process.Output;
 
     /// <summary>Starts a sidecar for <paramref name="appId"/> and waits for its "ready grpc=… http=…" line.</summary>
-    public static async Task<SidecarProcess> StartAsync(string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null)
+    public static async Task<SidecarProcess> StartAsync(
+        string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var arguments = new List<string>
         {
@@ -40,11 +42,40 @@ public sealed partial class SidecarProcess : IAsyncDisposable
             arguments.AddRange(["--app-port", port.ToString(CultureInfo.InvariantCulture)]);
         }
 
-        var (process, ready) = await ChildProcess.StartAsync("dotnet", arguments, ReadyLine(), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+        var (process, ready) = await ChildProcess.StartAsync("dotnet", arguments, ReadyLine(), TimeSpan.FromSeconds(60), environment).ConfigureAwait(false);
         return new SidecarProcess(
             process,
             int.Parse(ready.Groups["grpc"].Value, CultureInfo.InvariantCulture),
             int.Parse(ready.Groups["http"].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Waits (bounded) until /v1.0/healthz answers 2xx: the app channel is up and every consumer group exists.</summary>
+    /// <remarks>
+    /// The ready line only says the sidecar listens; like daprd, it reports healthy once it has read the
+    /// app's subscriptions and created their consumer groups, and a group starts at the stream's end,
+    /// so events published before then would never reach it.
+    /// </remarks>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(HttpEndpoint), Timeout = TimeSpan.FromSeconds(5) };
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri("v1.0/healthz", UriKind.Relative), deadline.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Sidecar at {HttpEndpoint} not healthy within {timeout}:\n{Output}");
+            }
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();

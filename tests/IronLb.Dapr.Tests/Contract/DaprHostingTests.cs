@@ -1,7 +1,8 @@
 using System.Net;
-using Dapr;
 using Dapr.Client;
+using Dapr;
 using IronLb.Core.Messaging;
+using IronLb.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
@@ -32,7 +33,7 @@ public sealed class DaprHostingTests
                 services => services.AddTopicSubscription<FirstEventHandler>(Topic).AddSingleton(handler),
                 new Dictionary<string, string?> { ["Dapr:DaprApiToken"] = daprToken, ["Dapr:AppApiToken"] = appToken });
             var appStarted = app.StartAsync();
-            await using var sidecar = await LocalSidecar.StartAsync(
+            await using var sidecar = await SidecarProcess.StartAsync(
                 "secured", "secured-0", redis, resources, appPort, grpcPort, httpPort,
                 new Dictionary<string, string> { ["DAPR_API_TOKEN"] = daprToken, ["APP_API_TOKEN"] = appToken });
             await appStarted;

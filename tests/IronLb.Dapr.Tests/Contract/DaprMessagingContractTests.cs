@@ -1,5 +1,6 @@
 using Dapr.Client;
 using IronLb.Core.Messaging;
+using IronLb.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -34,7 +35,7 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
             var byAppId = Resources(redis, "{appID}");
             var byPod = Resources(redis, "{podName}");
 
-            var publisher = LocalSidecar.StartAsync("contract-publisher", "contract-publisher-0", redis, byAppId);
+            var publisher = SidecarProcess.StartAsync("contract-publisher", "contract-publisher-0", redis, byAppId);
             starting.Add(publisher);
             starting.AddRange(ClusterLayout.Members.Select(m => m.Group == ClusterLayout.Workers
                 ? StartMemberAsync(redis, byAppId, ClusterLayout.Workers, m.Group, m.Member)
@@ -108,7 +109,7 @@ public sealed class DaprCluster : IMessagingCluster, IAsyncLifetime
 
         // The app waits for its sidecar while the sidecar starts, as in a pod.
         var appStarted = app.StartAsync();
-        var sidecar = await LocalSidecar.StartAsync(appId, member, redis, resourcesPath, appPort, grpcPort, httpPort);
+        var sidecar = await SidecarProcess.StartAsync(appId, member, redis, resourcesPath, appPort, grpcPort, httpPort);
         Own(sidecar);
         await appStarted;
         await sidecar.WaitUntilHealthyAsync(TimeSpan.FromSeconds(60));

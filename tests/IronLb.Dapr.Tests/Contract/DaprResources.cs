@@ -1,3 +1,6 @@
+using IronLb.Testing;
+using IronLb.Testing;
+
 namespace IronLb.Dapr.Tests.Contract;
 
 /// <summary>Writes Dapr Component and Resiliency YAML into a temp directory for --resources-path.</summary>

@@ -1,5 +1,6 @@
 using Dapr.Client;
 using IronLb.Core.State;
+using IronLb.Testing;
 using Microsoft.Extensions.Options;
 
 namespace IronLb.Dapr.Tests.Contract;
@@ -14,7 +15,7 @@ public sealed class DaprStateHarness : IStateStoreHarness, IAsyncLifetime
 {
     private RedisServer? _redis;
     private string? _resources;
-    private LocalSidecar? _sidecar;
+    private SidecarProcess? _sidecar;
     private DaprClient? _client;
 
     public IStateStore Store { get; private set; } = null!;
@@ -58,7 +59,7 @@ public sealed class DaprStateHarness : IStateStoreHarness, IAsyncLifetime
 
     private async Task StartSidecarAsync()
     {
-        _sidecar = await LocalSidecar.StartAsync("state-contract", "state-contract-0", _redis!, _resources!);
+        _sidecar = await SidecarProcess.StartAsync("state-contract", "state-contract-0", _redis!, _resources!);
         _client = new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint).UseHttpEndpoint(_sidecar.HttpEndpoint).Build();
         Store = new DaprStateStore(_client, Options.Create(new DaprMessagingOptions()));
     }
