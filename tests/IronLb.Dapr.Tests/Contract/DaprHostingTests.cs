@@ -1,6 +1,6 @@
 using System.Net;
-using Dapr.Client;
 using Dapr;
+using Dapr.Client;
 using IronLb.Core.Messaging;
 using IronLb.Testing;
 using Microsoft.Extensions.DependencyInjection;

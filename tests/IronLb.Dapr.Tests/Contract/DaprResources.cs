@@ -1,5 +1,4 @@
 using IronLb.Testing;
-using IronLb.Testing;
 
 namespace IronLb.Dapr.Tests.Contract;
 
