@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronLb.Core.Contracts;
 
 namespace IronLb.Core.State;
 
@@ -22,8 +23,8 @@ public sealed class StateConflictException(string key, int attempts)
 /// <summary>JSON documents over <see cref="IStateStore"/>: every store keeps the same UTF-8 bytes.</summary>
 public static class StateStoreJsonExtensions
 {
-    /// <summary>Web defaults (camelCase), the same as Dapr's SDK uses, so documents read the same from either side.</summary>
-    public static JsonSerializerOptions DefaultOptions { get; } = new(JsonSerializerDefaults.Web);
+    /// <summary>The contracts' one JSON form (<see cref="ContractJson.Options"/>): web defaults (camelCase), as Dapr's SDK uses.</summary>
+    public static JsonSerializerOptions DefaultOptions => ContractJson.Options;
 
     /// <summary>Reads and deserialises one key.</summary>
     public static async Task<JsonStateEntry<T>> GetJsonAsync<T>(
