@@ -22,4 +22,7 @@ internal sealed partial class BgpPeerSession
 
     [LoggerMessage(EventId = 4115, Level = LogLevel.Error, Message = "BGP peer {Peer}: session fault, resetting the session")]
     private static partial void LogSessionFault(ILogger logger, Exception exception, IPAddress peer);
+
+    [LoggerMessage(EventId = 4116, Level = LogLevel.Warning, Message = "BGP peer {Peer}: no next hop for {Family} on this session; its routes are held back (set a next hop of that family)")]
+    private static partial void LogNoNextHop(ILogger logger, IPAddress peer, string family);
 }

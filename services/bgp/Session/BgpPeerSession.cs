@@ -30,6 +30,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private int _attempt;
     private NegotiatedSession? _session;
     private UpdateContext? _context;
+    private IReadOnlySet<BgpFamily> _sendFamilies = new HashSet<BgpFamily>();
     private Task _loop = Task.CompletedTask;
     private volatile BgpPeerStatus _status;
     private int _establishedCount;
@@ -140,6 +141,16 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
             Settings.Ipv6NextHop ?? (local.AddressFamily == AddressFamily.InterNetworkV6 ? local : null),
             session.CodecOptions);
         LogEstablished(_logger, Settings.PeerAddress, session.HoldTime.TotalSeconds, string.Join(",", session.Families));
+
+        // A family without a next hop of its own kind (IPv6 over an IPv4 session with no IPv6 next hop configured)
+        // cannot be announced; it is held back rather than letting every UPDATE fail.
+        _sendFamilies = session.Families
+            .Where(f => f == BgpFamily.Ipv4Unicast ? _context.Ipv4NextHop is not null : _context.Ipv6NextHop is not null)
+            .ToHashSet();
+        foreach (var family in session.Families.Except(_sendFamilies))
+        {
+            LogNoNextHop(_logger, Settings.PeerAddress, family.ToString());
+        }
 
         // The initial table transfer, then End-of-RIB for every family so the peer knows it has everything (RFC 4724 §2).
         _rib.ForgetAdvertised();
@@ -288,7 +299,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
 
     private void SendChanges()
     {
-        var changes = _rib.TakeChanges(_session!.Families);
+        var changes = _rib.TakeChanges(_sendFamilies);
         if (changes.IsEmpty)
         {
             return;

@@ -129,6 +129,27 @@ internal sealed class Lab : IDisposable
         return stdout.Result;
     }
 
+    /// <summary>
+    /// Adds node <paramref name="node"/> two hops from the router: "PREFIX-hop" sits on the LAN (192.0.2.5) and routes
+    /// 198.51.100.0/24, where the node is 198.51.100.10. Returns the node's address.
+    /// </summary>
+    public string AddFarNode(int node)
+    {
+        var hop = Prefix + "-hop";
+        AddNamespace(hop);
+        Attach(hop, "p9", "192.0.2.5", "2001:db8:1::5");
+        AddNamespace(Node(node));
+        Run("ip", "link", "add", "down0", "netns", hop, "type", "veth", "peer", "name", "eth0", "netns", Node(node));
+        Run("ip", "-n", hop, "addr", "add", "198.51.100.1/24", "dev", "down0");
+        Run("ip", "-n", hop, "link", "set", "down0", "up");
+        Run("ip", "-n", Node(node), "addr", "add", "198.51.100.10/24", "dev", "eth0");
+        Run("ip", "-n", Node(node), "link", "set", "eth0", "up");
+        Run("ip", "-n", Node(node), "route", "add", "default", "via", "198.51.100.1");
+        Run("ip", "netns", "exec", hop, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        Run("ip", "-n", Rtr, "route", "add", "198.51.100.0/24", "via", "192.0.2.5");
+        return "198.51.100.10";
+    }
+
     /// <summary>Takes a node's bridge port down or up, which cuts its link without touching its addresses.</summary>
     public void SetNodeLink(int node, bool up) => Run("ip", "-n", Prefix + "-lan", "link", "set", $"p{node}", up ? "up" : "down");
 

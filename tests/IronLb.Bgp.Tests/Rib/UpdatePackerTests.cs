@@ -50,7 +50,9 @@ public sealed class UpdatePackerTests
     public void WriteGroup_Ipv4WithCommunities_CarriesAttributesInEveryUpdate()
     {
         var attributes = new RouteAttributes(communities: [RouteAttributes.ParseCommunity("64500:100")], largeCommunities: [new(64500, 1, 2)]);
-        var prefixes = Enumerable.Range(0, 768).Select(i => new IPNetwork(new IPAddress([(byte)(192 + (i / 256 == 0 ? 0 : i / 256 == 1 ? 6 : 11)), (byte)(i / 256 == 0 ? 0 : i / 256 == 1 ? 51 : 0), (byte)(i / 256 == 0 ? 2 : i / 256 == 1 ? 100 : 113), (byte)(i % 256)]), 32)).ToArray();
+        // Every /32 of the three IPv4 documentation ranges: 768 prefixes of 5 octets fit one UPDATE.
+        string[] ranges = ["192.0.2", "198.51.100", "203.0.113"];
+        var prefixes = ranges.SelectMany(r => Enumerable.Range(0, 256).Select(i => IPNetwork.Parse($"{r}.{i}/32"))).ToArray();
         var buffer = new ArrayBufferWriter<byte>();
 
         UpdatePacker.WriteGroup(buffer, new RouteGroup(BgpFamily.Ipv4Unicast, attributes, prefixes), Ebgp);

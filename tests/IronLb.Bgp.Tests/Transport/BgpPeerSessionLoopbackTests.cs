@@ -147,4 +147,52 @@ public sealed class BgpPeerSessionLoopbackTests
         Assert.Equal([IPNetwork.Parse("203.0.113.10/32")], withdraw.Withdrawn);
         Assert.Equal([IPNetwork.Parse("198.51.100.0/24")], announce.Nlri);
     }
+
+    [Fact]
+    public async Task RouteRefresh_Established_ResendsTheFamilysRoutes()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        var routes = Routes(5);
+        await using var session = await EstablishAsync(peer, routes, cts.Token);
+        for (var eor = 0; eor < 2;)
+        {
+            eor += (await peer.ReceiveAsync(cts.Token)) is UpdateMessage { EndOfRibFamily: not null } ? 1 : 0;
+        }
+
+        await peer.SendAsync(new RouteRefreshMessage(BgpFamily.Ipv6Unicast), cts.Token);
+
+        var resent = Assert.IsType<UpdateMessage>(await peer.ReceiveAsync(cts.Token));
+        Assert.Equal(routes.Skip(1).Select(r => r.Prefix), resent.Attributes!.MpReach!.Prefixes.OrderBy(p => p.BaseAddress.ToString()));
+    }
+
+    [Fact]
+    public async Task Ipv6OverIpv4SessionWithoutIpv6NextHop_Established_HoldsIpv6BackAndStaysUp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        var session = new BgpPeerSession(Settings(peer.Port) with { Ipv6NextHop = null }, DefaultSocketFactory.Instance, TimeProvider.System, NullLogger.Instance);
+        await using (session)
+        {
+            session.SetAnnouncements(Routes(3));
+            session.Start();
+            await peer.AcceptAsync(cts.Token);
+            await peer.ReceiveAsync(cts.Token);
+            await peer.SendAsync(new OpenMessage(4, 64500, 9, 0xC0000201, [new MultiprotocolCapability(BgpFamily.Ipv4Unicast), new MultiprotocolCapability(BgpFamily.Ipv6Unicast), new FourOctetAsCapability(64500)]), cts.Token);
+            await peer.SendAsync(KeepaliveMessage.Instance, cts.Token);
+
+            var updates = new List<UpdateMessage>();
+            while (updates.Count(u => u.EndOfRibFamily is not null) < 2)
+            {
+                if (await peer.ReceiveAsync(cts.Token) is UpdateMessage update)
+                {
+                    updates.Add(update);
+                }
+            }
+
+            Assert.Equal([IPNetwork.Parse("203.0.113.10/32")], updates.SelectMany(u => u.Nlri));
+            Assert.DoesNotContain(updates, u => u.Attributes?.MpReach is not null);
+            Assert.Equal(BgpState.Established, session.Status.State);
+        }
+    }
 }
