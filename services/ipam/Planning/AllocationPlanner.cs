@@ -8,5 +8,5 @@ public static class AllocationPlanner
 {
     /// <summary>One plan per LoadBalancer Service of the served class, sorted by namespace then name; same input, same output.</summary>
     public static IReadOnlyList<ServicePlan> Plan(ClusterConfiguration configuration, string? loadBalancerClass = null) =>
-        AllocationSolver.Solve(configuration, new Dictionary<ServiceKey, AddressAssignment>(), loadBalancerClass).Plans;
+        AllocationSolver.Solve(configuration, new Dictionary<ServiceKey, AddressAssignment>(), loadBalancerClass, configuration.NamespaceLabels).Plans;
 }

@@ -54,7 +54,7 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
             var stored = Read(entries[0], AllocationDocument.Empty);
             var storedIntents = Read(entries[1], IntentSet.Empty);
 
-            var solution = AllocationSolver.Solve(configuration, stored.ToHeld(), options.Value.LoadBalancerClass);
+            var solution = AllocationSolver.Solve(configuration, stored.ToHeld(), options.Value.LoadBalancerClass, configuration.NamespaceLabels);
             if (stored.ConfigVersion > configVersion)
             {
                 // A replica still on an older configuration would release Services it cannot yet see.

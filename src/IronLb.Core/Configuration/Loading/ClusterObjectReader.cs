@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace IronLb.Core.Configuration;
 
-/// <summary>Maps core Kubernetes manifests (Service, Node, EndpointSlice, Secret) onto the model: only the fields a load balancer needs.</summary>
+/// <summary>Maps core Kubernetes manifests (Service, Node, EndpointSlice, Secret, Namespace) onto the model: only the fields a load balancer needs.</summary>
 internal static class ClusterObjectReader
 {
     public static Service ReadService(ManifestHeader header, JsonObject root, FieldReader r)
@@ -41,6 +41,9 @@ internal static class ClusterObjectReader
             },
         };
     }
+
+    public static ClusterNamespace ReadNamespace(ManifestHeader header, JsonObject root, FieldReader r) =>
+        new() { ApiVersion = header.ApiVersion, Metadata = header.Metadata, SourceFile = header.File };
 
     public static Node ReadNode(ManifestHeader header, JsonObject root, FieldReader r)
     {

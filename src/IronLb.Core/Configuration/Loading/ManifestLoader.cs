@@ -29,6 +29,7 @@ public static class ManifestLoader
         [Node.KindName] = new([ApiVersions.CoreV1], false, ClusterObjectReader.ReadNode),
         [EndpointSlice.KindName] = new([ApiVersions.DiscoveryV1], true, ClusterObjectReader.ReadEndpointSlice),
         [Secret.KindName] = new([ApiVersions.CoreV1], true, ClusterObjectReader.ReadSecret),
+        [ClusterNamespace.KindName] = new([ApiVersions.CoreV1], false, ClusterObjectReader.ReadNamespace),
     };
 
     /// <summary>Loads every *.yaml, *.yml and *.json file under the directory, recursively, in ordinal order of their relative paths; hidden files and folders are skipped.</summary>
@@ -231,6 +232,7 @@ public static class ManifestLoader
                 Nodes = ValueList.From(objects.OfType<Node>()),
                 EndpointSlices = ValueList.From(objects.OfType<EndpointSlice>()),
                 Secrets = ValueList.From(objects.OfType<Secret>()),
+                Namespaces = ValueList.From(objects.OfType<ClusterNamespace>()),
             },
             Errors.ToArray());
     }

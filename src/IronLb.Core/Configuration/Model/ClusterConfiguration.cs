@@ -39,11 +39,20 @@ public sealed record ClusterConfiguration
 
     public ValueList<Secret> Secrets { get; init; } = [];
 
+    /// <summary>Namespaces, for the labels serviceAllocation.namespaceSelectors match.</summary>
+    public ValueList<ClusterNamespace> Namespaces { get; init; } = [];
+
+    /// <summary>The labels of each namespace that has a Namespace object, by name.</summary>
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels =>
+        Namespaces.GroupBy(n => n.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<string, string>)g.Last().Metadata.Labels, StringComparer.Ordinal);
+
     /// <summary>Every object, in the order of the lists above.</summary>
     [JsonIgnore]
     public IEnumerable<ManifestObject> AllObjects =>
         IpAddressPools.Cast<ManifestObject>().Concat(L2Advertisements).Concat(BgpAdvertisements).Concat(BgpPeers)
-            .Concat(BfdProfiles).Concat(Communities).Concat(Services).Concat(Nodes).Concat(EndpointSlices).Concat(Secrets);
+            .Concat(BfdProfiles).Concat(Communities).Concat(Services).Concat(Nodes).Concat(EndpointSlices).Concat(Secrets).Concat(Namespaces);
 
     /// <summary>True when both hold the same objects in the same order; the same as <c>Equals</c>, named for readers who expect reference semantics.</summary>
     public bool ContentEquals(ClusterConfiguration? other) => Equals(other);
