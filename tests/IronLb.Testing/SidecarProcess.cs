@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 
 namespace IronLb.Testing;
 
-/// <summary>One ironlb-local-sidecar process, started the way a lab starts it, reachable over gRPC and HTTP on loopback.</summary>
+/// <summary>
+/// One Dapr sidecar process, started the way a lab starts it, reachable over gRPC and HTTP on loopback: real daprd
+/// when it is on the PATH, otherwise ironlb-local-sidecar (IRONLB_SIDECAR=local forces the latter). Either way the
+/// components in <c>resourcesPath</c> must name the test's Redis as their redisHost.
+/// </summary>
 public sealed partial class SidecarProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
@@ -30,12 +34,34 @@ public sealed partial class SidecarProcess : IAsyncDisposable
         string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        int grpc = grpcPort ?? LoopbackPorts.Next();
+        int http = httpPort ?? LoopbackPorts.Next();
+        if (Daprd() is { } daprd)
+        {
+            // daprd in self-hosted mode: {podName} in component metadata comes from POD_NAME.
+            var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["POD_NAME"] = podName };
+            var daprdArguments = new List<string>
+            {
+                "--app-id", appId, "--resources-path", resourcesPath, "--app-protocol", "http",
+                "--dapr-grpc-port", grpc.ToString(CultureInfo.InvariantCulture), "--dapr-http-port", http.ToString(CultureInfo.InvariantCulture),
+                "--metrics-port", LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
+                "--dapr-internal-grpc-port", LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
+            };
+            if (appPort is { } daprdAppPort)
+            {
+                daprdArguments.AddRange(["--app-port", daprdAppPort.ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            var (started, _) = await ChildProcess.StartAsync(daprd, daprdArguments, DaprdReadyLine(), TimeSpan.FromSeconds(60), env).ConfigureAwait(false);
+            return new SidecarProcess(started, grpc, http);
+        }
+
         var arguments = new List<string>
         {
             RepositoryLayout.BuiltAssembly("tools/local-sidecar", "ironlb-local-sidecar"),
             "--app-id", appId, "--pod-name", podName, "--redis", redis.Host, "--resources-path", resourcesPath,
-            "--dapr-grpc-port", (grpcPort ?? LoopbackPorts.Next()).ToString(CultureInfo.InvariantCulture),
-            "--dapr-http-port", (httpPort ?? LoopbackPorts.Next()).ToString(CultureInfo.InvariantCulture),
+            "--dapr-grpc-port", grpc.ToString(CultureInfo.InvariantCulture),
+            "--dapr-http-port", http.ToString(CultureInfo.InvariantCulture),
         };
         if (appPort is { } port)
         {
@@ -47,6 +73,20 @@ public sealed partial class SidecarProcess : IAsyncDisposable
             process,
             int.Parse(ready.Groups["grpc"].Value, CultureInfo.InvariantCulture),
             int.Parse(ready.Groups["http"].Value, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The daprd on the PATH, unless IRONLB_SIDECAR=local asks for the local sidecar.</summary>
+    public static string? Daprd()
+    {
+        if (Environment.GetEnvironmentVariable("IRONLB_SIDECAR") == "local")
+        {
+            return null;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, "daprd"))
+            .FirstOrDefault(File.Exists);
     }
 
     /// <summary>Waits (bounded) until /v1.0/healthz answers 2xx: the app channel is up and every consumer group exists.</summary>
@@ -82,4 +122,7 @@ public sealed partial class SidecarProcess : IAsyncDisposable
 
     [GeneratedRegex(@"ready grpc=(?<grpc>\d+) http=(?<http>\d+)")]
     private static partial Regex ReadyLine();
+
+    [GeneratedRegex("dapr initialized")]
+    private static partial Regex DaprdReadyLine();
 }
