@@ -21,6 +21,13 @@ internal sealed class WirePeer : IAsyncDisposable
 
     public async Task AcceptAsync(CancellationToken cancellationToken) => _socket = await _listener.AcceptSocketAsync(cancellationToken);
 
+    /// <summary>Opens a connection to the speaker instead of waiting for one.</summary>
+    public async Task ConnectAsync(IPEndPoint speaker, CancellationToken cancellationToken)
+    {
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await _socket.ConnectAsync(speaker, cancellationToken);
+    }
+
     public Task SendAsync(BgpMessage message, CancellationToken cancellationToken) => SendAsync(BgpMessageWriter.ToArray(message, BgpCodecOptions.Default), cancellationToken);
 
     public async Task SendAsync(byte[] raw, CancellationToken cancellationToken) => await _socket!.SendAsync(raw, SocketFlags.None, cancellationToken);
