@@ -190,4 +190,23 @@ public sealed class FrrInteropTests
             Assert.Contains("Cease", neighbor.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         }
     }
+
+    [LabFact]
+    public async Task BindDevice_NodeInterface_EstablishesOnlyThroughIt()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var lab = new Lab(1);
+        lab.StartFrr(BaseConfig);
+        using var sockets = new NetnsSocketFactory(lab.Node(1));
+        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings { ListenEndpoint = null }, sockets, TimeProvider.System, NullLoggerFactory.Instance);
+        speaker.Start();
+
+        // SO_BINDTODEVICE to lo: the router is not reachable through it, so no connection can open.
+        await speaker.SetPeersAsync([Peer(1) with { BindDevice = "lo" }], cts.Token);
+        var throughLo = await Lab.EventuallyAsync(() => speaker.Status()[0].State >= BgpState.OpenSent, TimeSpan.FromSeconds(4), cts.Token);
+        await speaker.SetPeersAsync([Peer(1) with { BindDevice = "eth0" }], cts.Token);
+        await speaker.Peer(IPAddress.Parse(Lab.RouterV4))!.WaitForAsync(s => s.State == BgpState.Established, cts.Token);
+
+        Assert.False(throughLo);
+    }
 }
