@@ -39,6 +39,7 @@ internal sealed class BfdPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _work.Writer.TryWrite(_session.AdminDown);
         _work.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _session.Dispose();

@@ -67,9 +67,22 @@ internal sealed class BfdSession : IDisposable
 
     public void Start() => Transmit();
 
+    /// <summary>Tells the peer we are stopping on purpose (RFC 5880 §6.8.16), so it does not take it for a failure.</summary>
+    public void AdminDown()
+    {
+        _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _detectTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var previous = State;
+        State = BfdState.AdminDown;
+        LocalDiagnostic = BfdDiagnostic.AdministrativelyDown;
+        Transmit();
+        _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        StateChanged?.Invoke(previous, State);
+    }
+
     public void Receive(BfdPacket packet)
     {
-        if (packet.YourDiscriminator != 0 && packet.YourDiscriminator != LocalDiscriminator)
+        if (State == BfdState.AdminDown || (packet.YourDiscriminator != 0 && packet.YourDiscriminator != LocalDiscriminator))
         {
             return;
         }

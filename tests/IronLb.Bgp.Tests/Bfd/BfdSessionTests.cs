@@ -129,4 +129,20 @@ public sealed class BfdSessionTests
 
         Assert.Equal(BfdState.Down, pair.A.State);
     }
+
+    [Fact]
+    public void AdminDown_Up_PeerGoesDownAsSignaledAndNothingMoreIsSent()
+    {
+        using var pair = new Pair();
+        pair.A.Start();
+        pair.B.Start();
+
+        pair.A.AdminDown();
+        var sent = pair.SentByA.Count;
+        pair.Time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(BfdState.AdminDown, pair.A.State);
+        Assert.Equal((BfdState.Down, BfdDiagnostic.NeighborSignaledSessionDown), (pair.B.State, pair.B.LocalDiagnostic));
+        Assert.Equal(sent, pair.SentByA.Count);
+    }
 }
