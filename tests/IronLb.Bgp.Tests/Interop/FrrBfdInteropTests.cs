@@ -83,4 +83,33 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
         Assert.True(left, Route(lab));
         output.WriteLine($"route left FRR's kernel table {routeGone.TotalMilliseconds:F0} ms after the cut; our session dropped after {sessionDown.TotalMilliseconds:F0} ms");
     }
+
+    [LabFact]
+    public async Task Ipv6Session_Bfd_BothSidesUp()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var lab = new Lab(1);
+        lab.StartFrr($"""
+            router bgp {Lab.RouterAsn}
+             bgp router-id {Lab.RouterV4}
+             no bgp ebgp-requires-policy
+             neighbor {Lab.NodeV6(1)} remote-as 64501
+             neighbor {Lab.NodeV6(1)} timers connect 1
+             neighbor {Lab.NodeV6(1)} bfd
+             address-family ipv6 unicast
+              neighbor {Lab.NodeV6(1)} activate
+             exit-address-family
+
+            """, bfd: true);
+        using var sockets = new NetnsSocketFactory(lab.Node(1));
+        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings(), sockets, TimeProvider.System, NullLoggerFactory.Instance);
+        speaker.Start();
+        var router = IPAddress.Parse(Lab.RouterV6);
+        await speaker.SetPeersAsync([Peer(1) with { PeerAddress = router, Families = [BgpFamily.Ipv6Unicast] }], cts.Token);
+
+        await speaker.Peer(router)!.WaitForAsync(s => s.State == BgpState.Established, cts.Token);
+        Assert.True(await Lab.EventuallyAsync(() => speaker.BfdState(router) == BfdState.Up, TimeSpan.FromSeconds(15), cts.Token));
+        Assert.True(await Lab.EventuallyAsync(() => lab.VtyshJson("show bfd peers json") is JsonArray peers && peers.Any(p => p?["peer"]?.GetValue<string>() == Lab.NodeV6(1) && p["status"]?.GetValue<string>() == "up"), TimeSpan.FromSeconds(15), cts.Token),
+            lab.Vtysh("show bfd peers"));
+    }
 }
