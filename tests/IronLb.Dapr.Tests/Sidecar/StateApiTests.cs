@@ -180,9 +180,9 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
     [Fact]
     public async Task SaveState_DefaultKeyPrefix_StoresUnderAppIdInRedis()
     {
-        await Client.SaveStateAsync(Store, "owner/10.0.0.1", new Lease("a", 1));
+        await Client.SaveStateAsync(Store, "owner/203.0.113.1", new Lease("a", 1));
 
-        var hash = await redis.Database.HashGetAllAsync($"{_appId}||owner/10.0.0.1");
+        var hash = await redis.Database.HashGetAllAsync($"{_appId}||owner/203.0.113.1");
 
         Assert.Equal("1", hash.Single(e => e.Name == "version").Value.ToString());
         Assert.Contains("\"holder\":\"a\"", hash.Single(e => e.Name == "data").Value.ToString(), StringComparison.Ordinal);

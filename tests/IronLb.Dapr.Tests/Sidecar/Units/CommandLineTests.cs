@@ -24,10 +24,10 @@ public sealed class CommandLineTests
         {
             var options = CommandLine.Parse(
                 ["--app-id", "bgp", "--app-port", "8080", "--app-protocol", "http", "--dapr-grpc-port=50002", "--dapr-http-port", "3501",
-                 "--redis", "10.0.0.1:6380", "--resources-path", dir, "--pod-name", "bgp-x", "--listen-address", "0.0.0.0"],
+                 "--redis", "192.0.2.10:6380", "--resources-path", dir, "--pod-name", "bgp-x", "--listen-address", "0.0.0.0"],
                 NoEnvironment)!;
 
-            Assert.Equal((8080, 50002, 3501, "10.0.0.1:6380", dir, "bgp-x", "0.0.0.0"),
+            Assert.Equal((8080, 50002, 3501, "192.0.2.10:6380", dir, "bgp-x", "0.0.0.0"),
                 (options.AppPort!.Value, options.GrpcPort, options.HttpPort, options.Redis, options.ResourcesPath, options.PodName, options.ListenAddress));
         }
         finally
