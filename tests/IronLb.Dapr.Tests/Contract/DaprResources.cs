@@ -16,39 +16,8 @@ internal static class DaprResources
 
     public static string Write(RedisServer redis, string consumerId)
     {
-        var directory = Directory.CreateTempSubdirectory("ironlb-dapr-resources-").FullName;
-        File.WriteAllText(Path.Combine(directory, "statestore.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: "{redis.Host}"
-              - name: keyPrefix
-                value: none
-            """);
-        File.WriteAllText(Path.Combine(directory, "pubsub.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: pubsub
-            spec:
-              type: pubsub.redis
-              version: v1
-              metadata:
-              - name: redisHost
-                value: "{redis.Host}"
-              - name: consumerID
-                value: "{consumerId}"
-              - name: processingTimeout
-                value: "10s"
-              - name: redeliverInterval
-                value: "500ms"
-            """);
+        // The caller owns the folder and deletes it; ComponentFiles only writes the shared component YAML.
+        var directory = Sidecar.Infrastructure.ComponentFiles.Standard(redis.Host, consumerId, keyPrefix: "none", processingTimeoutMs: 10_000, redeliverIntervalMs: 500).Directory;
         File.WriteAllText(Path.Combine(directory, "resiliency.yaml"), $"""
             apiVersion: dapr.io/v1alpha1
             kind: Resiliency
