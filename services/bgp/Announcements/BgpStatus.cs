@@ -9,8 +9,6 @@ internal sealed class BgpStatus : IStatusContributor
 
     public string Section => "bgp";
 
-    public IReadOnlyList<PrefixAnnouncement> Announcements => _last.Announcements;
-
     public void Update(long intentsVersion, IReadOnlyList<PrefixAnnouncement> announcements) =>
         _last = new Snapshot(intentsVersion, announcements);
 
