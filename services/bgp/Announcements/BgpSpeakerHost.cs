@@ -90,7 +90,7 @@ internal sealed partial class BgpSpeakerHost(
             _problems = problems;
             foreach (var problem in problems)
             {
-                LogPeerSkipped(logger, problem);
+                LogPeerProblem(logger, problem);
             }
 
             await _speaker!.SetPeersAsync(peers, cancellationToken).ConfigureAwait(false);
@@ -109,8 +109,8 @@ internal sealed partial class BgpSpeakerHost(
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Configuration version {Version}: {Count} BGP peers for this node")]
     private static partial void LogPeersApplied(ILogger logger, long version, int count);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "BGP peer left out: {Problem}")]
-    private static partial void LogPeerSkipped(ILogger logger, string problem);
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "BGP peer configuration not applied: {Problem}")]
+    private static partial void LogPeerProblem(ILogger logger, string problem);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Applying the BGP peers failed")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception);

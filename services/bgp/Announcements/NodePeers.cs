@@ -21,7 +21,10 @@ internal static class NodePeers
     /// <summary>MetalLB's FRR configuration sets "ebgp-multihop" without a count, which FRR reads as 255.</summary>
     private const int MultihopTtl = 255;
 
-    /// <summary>The sessions of <paramref name="node"/>; <paramref name="problems"/> says why any selected peer was left out.</summary>
+    /// <summary>
+    /// The sessions of <paramref name="node"/>; <paramref name="problems"/> says why any selected peer was left out, or
+    /// which part of its configuration is not honoured.
+    /// </summary>
     public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems)
     {
         var found = new List<string>();
@@ -38,6 +41,10 @@ internal static class NodePeers
             if (Resolve(peer, self, configuration) is { } settings)
             {
                 peers.Add(settings);
+                if (EchoModeNotice(peer, configuration) is { } notice)
+                {
+                    found.Add(notice);
+                }
             }
             else
             {
@@ -135,12 +142,24 @@ internal static class NodePeers
             return null;
         }
 
-        // MetalLB's BFDProfile defaults: 300 ms intervals, multiplier 3.
+        // MetalLB's BFDProfile defaults: 300 ms intervals, multiplier 3, minimum TTL 254, active.
         return new BfdSettings
         {
             DesiredMinTx = TimeSpan.FromMilliseconds(profile.Spec.TransmitInterval ?? 300),
             RequiredMinRx = TimeSpan.FromMilliseconds(profile.Spec.ReceiveInterval ?? 300),
             DetectMultiplier = (byte)Math.Clamp(profile.Spec.DetectMultiplier ?? 3, 2, 255),
+            Passive = profile.Spec.PassiveMode ?? false,
+            MinimumTtl = (byte)Math.Clamp(profile.Spec.MinimumTtl ?? 254, 1, 255),
         };
     }
+
+    /// <summary>
+    /// The BFD echo function (RFC 5880 §6.4) is not implemented: the session runs in asynchronous mode with control
+    /// packets only, and says so rather than pretending. Echo packets are addressed to the sender itself and must be
+    /// sent as raw link-layer frames to the peer's MAC so that its forwarding loops them back; see the README.
+    /// </summary>
+    private static string? EchoModeNotice(BgpPeer peer, ClusterConfiguration configuration) =>
+        configuration.BfdProfiles.FirstOrDefault(p => p.Name == peer.Spec.BfdProfile) is { Spec.EchoMode: true } profile
+            ? $"BGPPeer/{peer.Name}: BFDProfile/{profile.Name} echoMode is not supported; BFD runs with control packets only"
+            : null;
 }

@@ -5,52 +5,68 @@ using IronLb.Bgp.Transport;
 namespace IronLb.Bgp.Bfd;
 
 /// <summary>
-/// Single-hop BFD over UDP (RFC 5881): one socket receives on port 3784 for every peer and hands each packet to the
-/// peer it belongs to; each peer sends from its own socket with TTL 255. Packets that arrive with a TTL below 255
-/// came from further than one hop and are dropped by the kernel (IP_MINTTL / IPV6_MINHOPCOUNT, the GTSM check of §5).
+/// BFD over UDP: single-hop sessions (RFC 5881) on port 3784 and multi-hop sessions (RFC 5883) on port 4784. One socket
+/// per kind receives for every peer and hands each packet to the session it belongs to; each session sends from its
+/// own socket with TTL 255. The TTL check is done here per packet (see <see cref="Accepts"/>), because Linux
+/// does not apply IP_MINTTL to UDP sockets.
 /// </summary>
 internal sealed partial class BfdEndpoint : IAsyncDisposable
 {
     public const int ControlPort = 3784;
-    private const int IpProtoIp = 0;
-    private const int IpMinTtl = 21;
-    private const int IpProtoIpv6 = 41;
-    private const int Ipv6MinHopCount = 73;
+    public const int MultihopControlPort = 4784;
 
     private readonly IBgpSocketFactory _sockets;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Socket _receiver;
+    private readonly int _singleHopPort;
+    private readonly int _multihopPort;
     private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, BfdPeer> _byAddress = [];
+    private readonly Dictionary<BfdSessionKey, BfdPeer> _byKey = [];
     private readonly Dictionary<uint, BfdPeer> _byDiscriminator = [];
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _receiving;
+    private readonly List<(Socket Socket, Task Loop)> _receivers = [];
+    private bool _singleHopOpen;
+    private bool _multihopOpen;
 
-    public BfdEndpoint(IBgpSocketFactory sockets, TimeProvider time, ILogger logger, int port = ControlPort)
+    public BfdEndpoint(IBgpSocketFactory sockets, TimeProvider time, ILogger logger, int singleHopPort = ControlPort, int multihopPort = MultihopControlPort)
     {
         _sockets = sockets;
         _time = time;
         _logger = logger;
-        _receiver = sockets.CreateDatagram(AddressFamily.InterNetworkV6);
-        _receiver.DualMode = true;
-        SetInt(_receiver, IpProtoIp, IpMinTtl, 255);
-        SetInt(_receiver, IpProtoIpv6, Ipv6MinHopCount, 255);
-        _receiver.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
-        _receiving = Task.Run(ReceiveLoopAsync);
+        _singleHopPort = singleHopPort;
+        _multihopPort = multihopPort;
     }
 
-    /// <summary>Starts BFD towards <paramref name="peer"/>; <paramref name="onStateChanged"/> runs on the peer's loop.</summary>
-    public BfdPeer Add(IPAddress peer, IPAddress? source, BfdSettings settings, Action<BfdState, BfdState> onStateChanged)
+    /// <summary>
+    /// Starts BFD towards <paramref name="peer"/>: multi-hop (from <paramref name="source"/>, if given) or single-hop.
+    /// <paramref name="onStateChanged"/> runs on the peer's loop.
+    /// </summary>
+    public BfdPeer Add(IPAddress peer, IPAddress? source, bool multihop, BfdSettings settings, Action<BfdState, BfdState> onStateChanged)
     {
-        var sender = _sockets.CreateDatagram(peer.AddressFamily);
-        SetInt(sender, peer.AddressFamily == AddressFamily.InterNetworkV6 ? IpProtoIpv6 : IpProtoIp, peer.AddressFamily == AddressFamily.InterNetworkV6 ? 16 : 2, 255);
-        BindSourcePort(sender, source ?? (peer.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any));
-        var discriminator = (uint)Random.Shared.Next(1, int.MaxValue);
-        var bfdPeer = new BfdPeer(peer, sender, new IPEndPoint(peer, ControlPort), settings, discriminator, _time, onStateChanged);
+        var key = new BfdSessionKey(peer, multihop ? source : null, multihop);
         lock (_gate)
         {
-            _byAddress[peer] = bfdPeer;
+            if (multihop && !_multihopOpen)
+            {
+                _receivers.Add(OpenReceiver(_multihopPort, multihop: true));
+                _multihopOpen = true;
+            }
+            else if (!multihop && !_singleHopOpen)
+            {
+                _receivers.Add(OpenReceiver(_singleHopPort, multihop: false));
+                _singleHopOpen = true;
+            }
+        }
+
+        var sender = _sockets.CreateDatagram(peer.AddressFamily);
+        LinuxSocketOptions.SetTtl(sender, 255);
+        BindSourcePort(sender, source ?? (peer.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any));
+        var discriminator = (uint)Random.Shared.Next(1, int.MaxValue);
+        var destination = new IPEndPoint(peer, multihop ? _multihopPort : _singleHopPort);
+        var bfdPeer = new BfdPeer(key, sender, destination, settings, discriminator, _time, onStateChanged);
+        lock (_gate)
+        {
+            _byKey[key] = bfdPeer;
             _byDiscriminator[discriminator] = bfdPeer;
         }
 
@@ -62,7 +78,7 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
     {
         lock (_gate)
         {
-            _byAddress.Remove(peer.Address);
+            _byKey.Remove(peer.Key);
             _byDiscriminator.Remove(peer.Discriminator);
         }
 
@@ -72,14 +88,20 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _receiver.Dispose();
-        await _receiving.ConfigureAwait(false);
+        List<(Socket Socket, Task Loop)> receivers;
         List<BfdPeer> peers;
         lock (_gate)
         {
-            peers = [.. _byAddress.Values];
-            _byAddress.Clear();
+            receivers = [.. _receivers];
+            peers = [.. _byKey.Values];
+            _byKey.Clear();
             _byDiscriminator.Clear();
+        }
+
+        foreach (var (socket, loop) in receivers)
+        {
+            socket.Dispose();
+            await loop.ConfigureAwait(false);
         }
 
         foreach (var peer in peers)
@@ -90,15 +112,35 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>
+    /// Whether a packet from <paramref name="from"/> to <paramref name="to"/> with <paramref name="ttl"/> may reach the
+    /// session <paramref name="key"/>. Single-hop: TTL 255 only (RFC 5881 §5, GTSM). Multi-hop: TTL at least the
+    /// profile's minimum (RFC 5883 §2 leaves the check to configuration), and the packet must be addressed to the
+    /// session's local address when it has one, since multi-hop sessions are keyed by both addresses.
+    /// </summary>
+    internal static bool Accepts(BfdSessionKey key, byte minimumTtl, bool arrivedOnMultihopPort, IPAddress from, IPAddress? to, int ttl) =>
+        key.Multihop == arrivedOnMultihopPort
+        && key.Remote.Equals(from)
+        && (key.Multihop ? ttl >= minimumTtl && (key.Local is null || key.Local.Equals(to)) : ttl == 255);
+
+    private (Socket, Task) OpenReceiver(int port, bool multihop)
+    {
+        var socket = _sockets.CreateDatagram(AddressFamily.InterNetworkV6);
+        socket.DualMode = true;
+        DatagramReceiver.EnableAncillaryData(socket);
+        socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        return (socket, Task.Run(() => ReceiveLoopAsync(socket, multihop)));
+    }
+
+    private async Task ReceiveLoopAsync(Socket socket, bool multihop)
     {
         var buffer = new byte[512];
         while (!_stopping.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            ReceivedDatagram received;
             try
             {
-                received = await _receiver.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.IPv6Any, 0), _stopping.Token).ConfigureAwait(false);
+                received = await DatagramReceiver.ReceiveAsync(socket, buffer, _stopping.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
             {
@@ -110,28 +152,40 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
                 continue;
             }
 
-            if (!BfdPacket.TryRead(buffer.AsSpan(0, received.ReceivedBytes), out var packet))
-            {
-                continue;
-            }
-
-            var from = ((IPEndPoint)received.RemoteEndPoint).Address;
-            from = from.IsIPv4MappedToIPv6 ? from.MapToIPv4() : from;
-            BfdPeer? peer;
-            lock (_gate)
-            {
-                // §6.8.6: demultiplex by Your Discriminator, or by source address while the peer does not know ours yet.
-                peer = packet.YourDiscriminator != 0 ? _byDiscriminator.GetValueOrDefault(packet.YourDiscriminator) : _byAddress.GetValueOrDefault(from);
-            }
-
-            if (peer is not null && peer.Address.Equals(from))
+            if (BfdPacket.TryRead(buffer.AsSpan(0, received.Length), out var packet) && Find(packet, received, multihop) is { } peer)
             {
                 peer.Receive(packet);
             }
         }
     }
 
-    /// <summary>RFC 5881 §4: the source port is in 49152–65535.</summary>
+    private BfdPeer? Find(BfdPacket packet, ReceivedDatagram received, bool multihop)
+    {
+        BfdPeer? peer;
+        lock (_gate)
+        {
+            // RFC 5880 §6.8.6: demultiplex by Your Discriminator, or by the addresses while the peer does not know ours yet.
+            peer = packet.YourDiscriminator != 0
+                ? _byDiscriminator.GetValueOrDefault(packet.YourDiscriminator)
+                : multihop
+                    ? _byKey.GetValueOrDefault(new BfdSessionKey(received.Remote, received.Local, true)) ?? _byKey.GetValueOrDefault(new BfdSessionKey(received.Remote, null, true))
+                    : _byKey.GetValueOrDefault(new BfdSessionKey(received.Remote, null, false));
+        }
+
+        if (peer is null || !Accepts(peer.Key, peer.MinimumTtl, multihop, received.Remote, received.Local, received.Ttl))
+        {
+            if (peer is not null)
+            {
+                LogRefused(_logger, received.Remote, received.Ttl);
+            }
+
+            return null;
+        }
+
+        return peer;
+    }
+
+    /// <summary>RFC 5881 §4 and RFC 5883 §5: the source port is in 49152–65535.</summary>
     private static void BindSourcePort(Socket socket, IPAddress source)
     {
         for (var attempt = 0; attempt < 64; attempt++)
@@ -149,13 +203,15 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         throw new IOException("no free BFD source port in 49152-65535");
     }
 
-    private static void SetInt(Socket socket, int level, int name, int value)
-    {
-        Span<byte> bytes = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, value);
-        socket.SetRawSocketOption(level, name, bytes);
-    }
-
     [LoggerMessage(EventId = 4400, Level = LogLevel.Warning, Message = "BFD: receive failed ({Error})")]
     private static partial void LogReceiveFailed(ILogger logger, SocketError error);
+
+    [LoggerMessage(EventId = 4401, Level = LogLevel.Debug, Message = "BFD: refused a packet from {Peer} (TTL {Ttl}, or the wrong port or local address)")]
+    private static partial void LogRefused(ILogger logger, IPAddress peer, int ttl);
 }
+
+/// <summary>
+/// What identifies a BFD session before discriminators are known: the peer's address, and for multi-hop sessions
+/// (RFC 5883 §4) also the local address, since they are not tied to an interface.
+/// </summary>
+internal readonly record struct BfdSessionKey(IPAddress Remote, IPAddress? Local, bool Multihop);

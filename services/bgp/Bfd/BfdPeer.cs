@@ -13,9 +13,10 @@ internal sealed class BfdPeer : IAsyncDisposable
     private readonly BfdSession _session;
     private readonly Task _loop;
 
-    public BfdPeer(IPAddress address, Socket sender, IPEndPoint destination, BfdSettings settings, uint discriminator, TimeProvider time, Action<BfdState, BfdState> onStateChanged)
+    public BfdPeer(BfdSessionKey key, Socket sender, IPEndPoint destination, BfdSettings settings, uint discriminator, TimeProvider time, Action<BfdState, BfdState> onStateChanged)
     {
-        Address = address;
+        Key = key;
+        MinimumTtl = settings.MinimumTtl;
         _sender = sender;
         _destination = destination;
         _session = new BfdSession(settings, discriminator, time, Send, action => _work.Writer.TryWrite(action));
@@ -27,7 +28,10 @@ internal sealed class BfdPeer : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    public IPAddress Address { get; }
+    public BfdSessionKey Key { get; }
+
+    /// <summary>The lowest TTL a multi-hop packet may arrive with.</summary>
+    public byte MinimumTtl { get; }
 
     public uint Discriminator => _session.LocalDiscriminator;
 

@@ -11,6 +11,12 @@ internal sealed record BfdSettings
 
     /// <summary>Detection multiplier. Default: 3.</summary>
     public byte DetectMultiplier { get; init; } = 3;
+
+    /// <summary>Send nothing until the peer's first packet arrives (BFDProfile passiveMode, RFC 5880 §6.1). Default: false.</summary>
+    public bool Passive { get; init; }
+
+    /// <summary>Lowest TTL accepted on a multi-hop session (BFDProfile minimumTtl, RFC 5883 §2). Default: 254, one hop away.</summary>
+    public byte MinimumTtl { get; init; } = 254;
 }
 
 /// <summary>
@@ -36,6 +42,8 @@ internal sealed class BfdSession : IDisposable
     private byte _remoteMultiplier = 1;
     private bool _polling;
     private bool _answerPoll;
+    private bool _heard;
+    private bool _transmitting;
 
     // send transmits one packet; post runs an action on the owner's loop, so timers change state only on that loop.
     public BfdSession(BfdSettings settings, uint localDiscriminator, TimeProvider time, Action<BfdPacket> send, Action<Action> post, Random? random = null)
@@ -65,6 +73,7 @@ internal sealed class BfdSession : IDisposable
     /// <summary>How long without a packet before the session is declared down (RFC 5880 §6.8.4).</summary>
     public TimeSpan DetectionTime => _remoteMultiplier * Max(_settings.RequiredMinRx, _remoteDesiredMinTx);
 
+    /// <summary>Begins periodic transmission; a passive session waits for the peer's first packet instead.</summary>
     public void Start() => Transmit();
 
     /// <summary>Tells the peer we are stopping on purpose (RFC 5880 §6.8.16), so it does not take it for a failure.</summary>
@@ -87,6 +96,7 @@ internal sealed class BfdSession : IDisposable
             return;
         }
 
+        _heard = true;
         _remoteDiscriminator = packet.MyDiscriminator;
         _remoteDesiredMinTx = TimeSpan.FromMicroseconds(packet.DesiredMinTxMicroseconds);
         _remoteRequiredMinRx = TimeSpan.FromMicroseconds(Math.Max(1, packet.RequiredMinRxMicroseconds));
@@ -128,6 +138,11 @@ internal sealed class BfdSession : IDisposable
             _answerPoll = true;
             Transmit();
         }
+
+        if (!_transmitting)
+        {
+            Transmit(); // a passive session starts on the peer's first packet, even one that changed no state
+        }
     }
 
     public void Dispose()
@@ -138,6 +153,15 @@ internal sealed class BfdSession : IDisposable
 
     private void Transmit()
     {
+        // RFC 5880 §6.1: the passive role sends nothing until it has heard from the peer.
+        if (_settings.Passive && !_heard)
+        {
+            _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _transmitting = false;
+            return;
+        }
+
+        _transmitting = true;
         _send(new BfdPacket(LocalDiagnostic, State, _polling && !_answerPoll, _answerPoll, _settings.DetectMultiplier, LocalDiscriminator,
             State == BfdState.Down && _remoteDiscriminator == 0 ? 0 : _remoteDiscriminator,
             // Once Up the packets carry the fast interval (with P until the peer's F); the rate follows after the F.
@@ -159,13 +183,23 @@ internal sealed class BfdSession : IDisposable
 
     private void DetectionExpired()
     {
-        // An expiry queued before a packet re-armed the timer is stale: the deadline says so.
-        if (_time.GetUtcNow() < _detectDeadline || State is BfdState.Down or BfdState.AdminDown)
+        if (State is BfdState.Down or BfdState.AdminDown)
         {
             return;
         }
 
+        // An expiry queued before a packet re-armed the timer is stale: the deadline says so. The timer runs on a
+        // monotonic clock and the deadline on the wall clock, so an expiry can also arrive a little early: re-arm
+        // for what is left, or detection would never fire again.
+        var now = _time.GetUtcNow();
+        if (now < _detectDeadline)
+        {
+            _detectTimer.Change(_detectDeadline - now, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
         _remoteDiscriminator = 0;
+        _heard = false; // a passive session falls silent again until the peer speaks
         ChangeState(BfdState.Down, BfdDiagnostic.ControlDetectionTimeExpired);
     }
 

@@ -97,8 +97,9 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 session.Start();
                 if (settings.Bfd is { } bfd)
                 {
+                    // An ebgpMultiHop peer is not on our link: multi-hop BFD (RFC 5883), as MetalLB's FRR would run it.
                     _bfd ??= new Bfd.BfdEndpoint(_sockets, _time, _logger);
-                    _bfdPeers[address] = _bfd.Add(address, settings.SourceAddress, bfd, (from, to) =>
+                    _bfdPeers[address] = _bfd.Add(address, settings.SourceAddress, multihop: settings.EbgpMultihopTtl is not null, bfd, (from, to) =>
                     {
                         if (from == Bfd.BfdState.Up && to == Bfd.BfdState.Down)
                         {

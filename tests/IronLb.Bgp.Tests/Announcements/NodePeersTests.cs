@@ -35,7 +35,7 @@ public class NodePeersTests
             apiVersion: metallb.io/v1beta1
             kind: BFDProfile
             metadata: {name: fast, namespace: metallb-system}
-            spec: {receiveInterval: 100, transmitInterval: 150, detectMultiplier: 4}
+            spec: {receiveInterval: 100, transmitInterval: 150, detectMultiplier: 4, passiveMode: true, minimumTtl: 250}
             ---
             apiVersion: metallb.io/v1beta2
             kind: BGPPeer
@@ -71,6 +71,31 @@ public class NodePeersTests
         Assert.True(peer.GracefulRestart);
         Assert.Equal([BgpFamily.Ipv4Unicast], peer.Families);
         Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), (byte)4), (peer.Bfd!.DesiredMinTx, peer.Bfd.RequiredMinRx, peer.Bfd.DetectMultiplier));
+        Assert.Equal((true, (byte)250), (peer.Bfd.Passive, peer.Bfd.MinimumTtl));
+    }
+
+    [Fact]
+    public void For_BfdProfileWithEchoMode_PeerKeptAndEchoReportedAsNotSupported()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: echo, namespace: metallb-system}
+            spec: {echoMode: true, echoInterval: 50}
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: tor, namespace: metallb-system}
+            spec: {myASN: 64501, peerASN: 64500, peerAddress: 192.0.2.1, bfdProfile: echo}
+            """);
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.NotNull(peer.Bfd);
+        Assert.Equal((false, (byte)254), (peer.Bfd.Passive, peer.Bfd.MinimumTtl));
+        Assert.Contains("echoMode is not supported", Assert.Single(problems), StringComparison.Ordinal);
     }
 
     [Fact]

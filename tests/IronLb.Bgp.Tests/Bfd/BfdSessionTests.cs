@@ -8,9 +8,9 @@ public sealed class BfdSessionTests
     /// <summary>Two sessions wired back to back on one fake clock; <see cref="Connected"/> cuts the wire.</summary>
     private sealed class Pair : IDisposable
     {
-        public Pair()
+        public Pair(BfdSettings? a = null)
         {
-            A = new BfdSession(new BfdSettings(), 1, Time, p => { if (Connected) { B!.Receive(p); } SentByA.Add(p); }, run => run(), new Random(1));
+            A = new BfdSession(a ?? new BfdSettings(), 1, Time, p => { if (Connected) { B!.Receive(p); } SentByA.Add(p); }, run => run(), new Random(1));
             B = new BfdSession(new BfdSettings(), 2, Time, p => { if (Connected) { A.Receive(p); } }, run => run(), new Random(2));
         }
 
@@ -143,6 +143,65 @@ public sealed class BfdSessionTests
 
         Assert.Equal(BfdState.AdminDown, pair.A.State);
         Assert.Equal((BfdState.Down, BfdDiagnostic.NeighborSignaledSessionDown), (pair.B.State, pair.B.LocalDiagnostic));
+        Assert.Equal(sent, pair.SentByA.Count);
+    }
+
+    [Fact]
+    public void Start_Passive_SendsNothingWhileThePeerIsSilent()
+    {
+        using var pair = new Pair(new BfdSettings { Passive = true }) { Connected = false };
+
+        pair.A.Start();
+        pair.Time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Empty(pair.SentByA);
+        Assert.Equal(BfdState.Down, pair.A.State);
+    }
+
+    [Fact]
+    public void Receive_PassiveFirstPacketFromPeer_StartsSendingAndReachesUp()
+    {
+        using var pair = new Pair(new BfdSettings { Passive = true });
+        pair.A.Start();
+        Assert.Empty(pair.SentByA);
+
+        pair.B.Start();
+        pair.Time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal((BfdState.Up, BfdState.Up), (pair.A.State, pair.B.State));
+        Assert.NotEmpty(pair.SentByA);
+    }
+
+    [Fact]
+    public void Receive_PassiveFirstPacketIsAdminDown_StillStartsPeriodicTransmission()
+    {
+        using var pair = new Pair(new BfdSettings { Passive = true }) { Connected = false };
+        pair.A.Start();
+
+        pair.A.Receive(new BfdPacket(BfdDiagnostic.AdministrativelyDown, BfdState.AdminDown, false, false, 3, 2, 0, 300_000, 300_000));
+        for (var i = 0; i < 30; i++)
+        {
+            pair.Time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.True(pair.SentByA.Count >= 3, $"{pair.SentByA.Count} packets in 3 s");
+    }
+
+    [Fact]
+    public void DetectionTimeElapses_Passive_FallsSilentUntilThePeerSpeaksAgain()
+    {
+        using var pair = new Pair(new BfdSettings { Passive = true });
+        pair.A.Start();
+        pair.B.Start();
+        pair.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(BfdState.Up, pair.A.State);
+
+        pair.Connected = false;
+        pair.Time.Advance(TimeSpan.FromSeconds(2));
+        var sent = pair.SentByA.Count;
+        pair.Time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(BfdState.Down, pair.A.State);
         Assert.Equal(sent, pair.SentByA.Count);
     }
 }

@@ -112,4 +112,23 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
         Assert.True(await Lab.EventuallyAsync(() => lab.VtyshJson("show bfd peers json") is JsonArray peers && peers.Any(p => p?["peer"]?.GetValue<string>() == Lab.NodeV6(1) && p["status"]?.GetValue<string>() == "up"), TimeSpan.FromSeconds(15), cts.Token),
             lab.Vtysh("show bfd peers"));
     }
+
+    [LabFact]
+    public async Task PassiveProfile_FrrActive_SessionUpOnBothSides()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var lab = new Lab(1);
+        lab.StartFrr(Config, bfd: true);
+        using var sockets = new NetnsSocketFactory(lab.Node(1));
+        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings(), sockets, TimeProvider.System, NullLoggerFactory.Instance);
+        speaker.Start();
+        var router = IPAddress.Parse(Lab.RouterV4);
+
+        // Passive: we wait for FRR's first packet (RFC 5880 §6.1) and answer from then on.
+        await speaker.SetPeersAsync([Peer(1) with { Bfd = new BfdSettings { Passive = true } }], cts.Token);
+
+        Assert.True(await Lab.EventuallyAsync(() => speaker.BfdState(router) == BfdState.Up, TimeSpan.FromSeconds(20), cts.Token), $"our BFD: {speaker.BfdState(router)}");
+        Assert.True(await Lab.EventuallyAsync(() => lab.VtyshJson("show bfd peers json") is JsonArray peers && peers.Any(p => p?["peer"]?.GetValue<string>() == Lab.NodeV4(1) && p["status"]?.GetValue<string>() == "up"), TimeSpan.FromSeconds(15), cts.Token),
+            lab.Vtysh("show bfd peers"));
+    }
 }

@@ -63,13 +63,16 @@ internal sealed class Lab : IDisposable
         return File.Exists(Path.Combine(FrrBin, "bgpd")) && File.Exists("/usr/bin/vtysh") ? null : "FRR is not installed (apt-get install frr)";
     }
 
-    /// <summary>Starts zebra and bgpd (and bfdd when asked) in the router namespace with <paramref name="bgpdConfig"/>.</summary>
-    public void StartFrr(string bgpdConfig, bool bfd = false)
+    /// <summary>
+    /// Starts zebra and bgpd (and bfdd when asked, with <paramref name="bfddConfig"/>) in the router namespace with
+    /// <paramref name="bgpdConfig"/>.
+    /// </summary>
+    public void StartFrr(string bgpdConfig, bool bfd = false, string bfddConfig = "")
     {
         Directory.CreateDirectory(FrrDir);
         File.WriteAllText(Path.Combine(FrrDir, "zebra.conf"), $"hostname rtr\nlog file {FrrDir}/zebra.log informational\n");
         File.WriteAllText(Path.Combine(FrrDir, "bgpd.conf"), $"hostname rtr\nlog file {FrrDir}/bgpd.log informational\n{bgpdConfig}");
-        File.WriteAllText(Path.Combine(FrrDir, "bfdd.conf"), $"hostname rtr\nlog file {FrrDir}/bfdd.log informational\n");
+        File.WriteAllText(Path.Combine(FrrDir, "bfdd.conf"), $"hostname rtr\nlog file {FrrDir}/bfdd.log informational\n{bfddConfig}");
         Run("chown", "-R", "frr:frr", FrrDir);
         foreach (var daemon in bfd ? new[] { "zebra", "bfdd", "bgpd" } : ["zebra", "bgpd"])
         {
