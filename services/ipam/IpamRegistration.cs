@@ -1,5 +1,6 @@
 using IronLb.Core.SharedConfiguration;
 using IronLb.Ipam.Configuration;
+using IronLb.Ipam.Kubernetes;
 using IronLb.Ipam.Planning;
 using IronLb.Ipam.Reconciliation;
 using IronLb.ServiceDefaults;
@@ -15,7 +16,7 @@ public static class IpamRegistration
     /// <summary>The readiness gate of the configuration source: open once a valid configuration was stored.</summary>
     internal const string ConfigurationComponent = "ipam-config";
 
-    /// <summary>Adds the configuration source, allocation and intent writing, and ipam's /status parts.</summary>
+    /// <summary>Adds the configuration source (a manifests folder, or the Kubernetes API when Ipam:Kubernetes:Enabled), allocation and intent writing, and ipam's /status parts.</summary>
     public static IHostApplicationBuilder AddIpam(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -23,6 +24,8 @@ public static class IpamRegistration
             .Bind(builder.Configuration.GetSection("Ipam"))
             .Validate(o => o.ConfigPollInterval > TimeSpan.Zero && o.ResyncInterval > TimeSpan.Zero, "Ipam:ConfigPollInterval and Ipam:ResyncInterval must be positive")
             .Validate(o => o.ConfigDirectory is null || Directory.Exists(o.ConfigDirectory), "Ipam:ConfigDirectory must be an existing folder")
+            .Validate(o => !(o.Kubernetes.Enabled && o.ConfigDirectory is not null), "Ipam:ConfigDirectory and Ipam:Kubernetes:Enabled are mutually exclusive: read from a folder or from the API, not both")
+            .Validate(o => !o.Kubernetes.Enabled || !o.Kubernetes.Problems().Any(), "Ipam:Kubernetes settings are invalid: check Kubeconfig, MetalLbNamespace, Debounce, WatchTimeout, the retry delays and ListPageSize")
             .ValidateOnStart();
         builder.Services.AddOptions<AllocationOptions>()
             .Bind(builder.Configuration.GetSection("Ipam"))
@@ -30,8 +33,17 @@ public static class IpamRegistration
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddStatusContributor<ConfigurationSourceStatus>();
-        builder.Services.AddSingleton<ManifestFolderSource>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ManifestFolderSource>());
+        builder.Services.AddSingleton<ConfigurationIntake>();
+        if (KubernetesRegistration.IsEnabled(builder.Configuration))
+        {
+            builder.Services.AddKubernetesSource();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ManifestFolderSource>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ManifestFolderSource>());
+        }
+
         builder.Services.AddSingleton<IpamReconciler>();
         builder.Services.AddStatusContributor<IpamStatus>();
         builder.Services.AddSingleton<IpamWorker>();

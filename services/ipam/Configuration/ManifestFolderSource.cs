@@ -7,13 +7,11 @@ namespace IronLb.Ipam.Configuration;
 
 /// <summary>Reads the configuration from a folder of manifests, validates it and stores it when it is valid.</summary>
 /// <remarks>
-/// An invalid folder never replaces the last valid configuration: its errors are logged and shown in /status,
-/// and the services keep running on what they had. The folder is fingerprinted on a poll as well as watched,
+/// An invalid folder never replaces the last valid configuration (<see cref="ConfigurationIntake"/>). The folder is fingerprinted on a poll as well as watched,
 /// because file-system notifications are lost on some file systems (network mounts, ConfigMap symlink swaps).
 /// </remarks>
 internal sealed partial class ManifestFolderSource(
-    ConfigurationState state,
-    ConfigurationSourceStatus status,
+    ConfigurationIntake intake,
     [FromKeyedServices(IpamRegistration.ConfigurationComponent)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,
@@ -32,25 +30,9 @@ internal sealed partial class ManifestFolderSource(
 
         var loaded = ManifestLoader.LoadDirectory(directory);
         var configuration = WithImplicitNode(loaded.Configuration, options.Value.ImplicitNode);
-        var errors = loaded.Errors.Concat(ConfigurationValidator.Validate(configuration)).ToList();
-        if (errors.Count > 0)
-        {
-            foreach (var error in errors)
-            {
-                LogInvalid(logger, error.ToString());
-            }
-
-            status.Rejected(directory, errors, time.GetUtcNow());
-            _fingerprint = fingerprint;
-            return errors;
-        }
-
-        var document = await state.PublishAsync(configuration, Path.GetFullPath(directory), cancellationToken).ConfigureAwait(false);
-        status.Accepted(directory, document);
-        readiness.MarkReady();
-        LogAccepted(logger, directory, document.Version, document.Digest);
+        var errors = await intake.SubmitAsync(Path.GetFullPath(directory), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
         _fingerprint = fingerprint;
-        return [];
+        return errors;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -143,12 +125,6 @@ internal sealed partial class ManifestFolderSource(
             .Select(f => $"{f.FullName}|{f.Length}|{f.LastWriteTimeUtc.Ticks}");
         return string.Join('\n', files);
     }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Configuration from {Directory} accepted as version {Version} ({Digest})")]
-    private static partial void LogAccepted(ILogger logger, string directory, long version, string digest);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Invalid configuration, keeping the last valid one: {Error}")]
-    private static partial void LogInvalid(ILogger logger, string error);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Could not load the configuration from {Directory}")]
     private static partial void LogLoadFailed(ILogger logger, string directory, Exception exception);

@@ -15,6 +15,7 @@ internal sealed partial class IpamWorker(
     IpamReconciler reconciler,
     CurrentConfiguration current,
     IpamStatus status,
+    IEnumerable<IServiceStatusWriter> writers,
     [FromKeyedServices(IpamRegistration.Component)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,
@@ -22,7 +23,7 @@ internal sealed partial class IpamWorker(
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>Reconciles once with the current configuration, if there is one.</summary>
+    /// <summary>Reconciles once with the current configuration, if there is one, and writes the outcome back to the Services.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         if (current.Document is not { } document)
@@ -33,6 +34,10 @@ internal sealed partial class IpamWorker(
         var result = await reconciler.ReconcileAsync(document.Configuration, document.Version, cancellationToken).ConfigureAwait(false);
         status.Update(document.Version, result);
         readiness.MarkReady();
+        foreach (var writer in writers)
+        {
+            await writer.WriteAsync(result, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

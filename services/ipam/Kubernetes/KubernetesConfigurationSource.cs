@@ -1,0 +1,91 @@
+using IronLb.Core.Configuration;
+using IronLb.Ipam.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Ipam.Kubernetes;
+
+/// <summary>Reads the configuration from the Kubernetes API, validates it and stores it when it is valid and changed.</summary>
+/// <remarks>
+/// The same rule as the manifests folder: an invalid set never replaces the last valid configuration
+/// (<see cref="ConfigurationIntake"/>). Nothing is published before every resource has been listed once: a snapshot taken
+/// while the Services are still loading would release every allocation. Watch events come in bursts (a kubectl apply
+/// of a dozen objects, a relist), so a ring waits out <see cref="KubernetesSourceOptions.Debounce"/> and then maps the
+/// whole cache once; publishing happens only when the mapped configuration differs from the last one handled.
+/// </remarks>
+internal sealed partial class KubernetesConfigurationSource(
+    ClusterObjectCache cache,
+    ResourceWatcher watcher,
+    ConfigurationIntake intake,
+    IOptions<IpamOptions> options,
+    TimeProvider time,
+    ILogger<KubernetesConfigurationSource> logger) : BackgroundService
+{
+    /// <summary>What /status shows as the configuration's source.</summary>
+    public const string SourceLabel = "kubernetes";
+
+    private ClusterConfiguration? _handled;
+
+    /// <summary>Maps the cache and publishes it if it is complete, valid and changed; returns the errors found (empty when accepted or unchanged).</summary>
+    public async Task<IReadOnlyList<ConfigurationError>> PublishIfChangedAsync(CancellationToken cancellationToken)
+    {
+        if (!cache.IsSynced)
+        {
+            return [];
+        }
+
+        var loaded = ClusterConfigurationMapper.Map(cache.Snapshot(), options.Value.Kubernetes.MetalLbNamespace);
+        var configuration = loaded.Configuration;
+        if (configuration.Equals(_handled))
+        {
+            return [];
+        }
+
+        var errors = await intake.SubmitAsync(SourceLabel, configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
+
+        // A rejected set is handled too: its errors are reported once, not on every event until it is fixed.
+        _handled = configuration;
+        return errors;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value.Kubernetes;
+        var watches = WatchedResource.All.Select(r => watcher.RunAsync(r, stoppingToken)).ToList();
+        try
+        {
+            var retry = false;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!retry)
+                {
+                    await cache.Changes.ReadAsync(stoppingToken).ConfigureAwait(false);
+                }
+
+                await Task.Delay(retry ? settings.RetryDelay : settings.Debounce, time, stoppingToken).ConfigureAwait(false);
+
+                // The burst that rang during the delay is in the snapshot about to be taken: its ring is spent.
+                cache.Changes.TryRead(out _);
+                try
+                {
+                    await PublishIfChangedAsync(stoppingToken).ConfigureAwait(false);
+                    retry = false;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Fail static: the stored configuration stays; try again shortly even if nothing else changes.
+                    LogPublishFailed(logger, ex);
+                    retry = true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+
+        await Task.WhenAll(watches).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Could not store the configuration read from the Kubernetes API; retrying")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,22 @@
+using IronLb.Ipam.Reconciliation;
+
+namespace IronLb.Ipam.Kubernetes;
+
+/// <summary>Registers Kubernetes mode: the API as the configuration source, and Service status written back.</summary>
+internal static class KubernetesRegistration
+{
+    /// <summary>True when "Ipam:Kubernetes:Enabled" asks for Kubernetes mode.</summary>
+    public static bool IsEnabled(IConfiguration configuration) =>
+        configuration.GetSection("Ipam:Kubernetes").GetValue<bool>(nameof(KubernetesSourceOptions.Enabled));
+
+    public static IServiceCollection AddKubernetesSource(this IServiceCollection services)
+    {
+        services.AddSingleton<KubernetesApi>();
+        services.AddSingleton<ClusterObjectCache>();
+        services.AddSingleton<ResourceWatcher>();
+        services.AddSingleton<KubernetesConfigurationSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigurationSource>());
+        services.AddSingleton<IServiceStatusWriter, ServiceStatusWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IronLb.Core.Configuration;
+using IronLb.Ipam.Allocation;
+using IronLb.Ipam.Configuration;
+using IronLb.Ipam.Planning;
+using IronLb.Ipam.Reconciliation;
+using IronLb.ServiceDefaults;
+using IronLb.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using static IronLb.Ipam.Tests.Kubernetes.KubernetesIpamHost;
+
+namespace IronLb.Ipam.Tests.Kubernetes;
+
+/// <summary>ipam in Kubernetes mode end to end: reading through list and watch, writing status, annotations and Events back.</summary>
+public sealed class KubernetesModeTests
+{
+    [Fact]
+    public async Task Start_ExamplesInTheApi_EveryServiceShowsItsPlan()
+    {
+        await using var ipam = await StartAsync();
+        var plans = ExamplePlans();
+
+        foreach (var plan in plans)
+        {
+            await ipam.WaitForServiceAsync(plan.Namespace, plan.Name, s => Ingress(s).SequenceEqual(plan.Addresses) && Pool(s) == plan.Pool);
+        }
+
+        Assert.Equal(["203.0.113.10"], Ingress(ipam.Api.Get("Service", "infra", "dns-tcp")!));
+        Assert.Equal(["203.0.113.10"], Ingress(ipam.Api.Get("Service", "infra", "dns-udp")!));
+        Assert.Equal("team-a", Pool(ipam.Api.Get("Service", "team-a", "checkout")!));
+        var events = await WaitAsync(() => AllocatedEvents(ipam) is { } e && e.Count == plans.Count(p => p.Addresses.Count > 0) ? e : null, "IPAllocated events");
+        var checkout = ipam.Api.Get("Service", "team-a", "checkout")!;
+        var checkoutEvent = Assert.Single(events, e => e["involvedObject"]!["name"]!.GetValue<string>() == "checkout");
+        Assert.Equal("Assigned IP [\"198.51.100.70\"]", checkoutEvent["message"]!.GetValue<string>());
+        Assert.Equal(checkout["metadata"]!["uid"]!.GetValue<string>(), checkoutEvent["involvedObject"]!["uid"]!.GetValue<string>());
+        Assert.Equal("Normal", checkoutEvent["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Resync_NothingChanged_WritesNothingAndRecordsNoSecondEvent()
+    {
+        await using var ipam = await StartAsync();
+        var plans = ExamplePlans();
+        await WaitAsync(() => AllocatedEvents(ipam) is { } e && e.Count == plans.Count(p => p.Addresses.Count > 0) ? e : null, "IPAllocated events");
+        var versions = ServiceVersions(ipam);
+
+        var worker = ipam.Host.Services.GetRequiredService<IpamWorker>();
+        await worker.RunOnceAsync(CancellationToken.None);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(versions, ServiceVersions(ipam));
+        Assert.Equal(plans.Count(p => p.Addresses.Count > 0), ipam.Api.All("Event").Count);
+    }
+
+    [Fact]
+    public async Task ServiceAddedThroughWatch_GetsAnAddress()
+    {
+        await using var ipam = await StartAsync();
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+
+        ipam.Api.Apply(LoadBalancer("shop", "cart", ("metallb.io/address-pool", "public-v4")));
+
+        var cart = await ipam.WaitForServiceAsync("shop", "cart", s => Ingress(s).Length == 1 && Pool(s) == "public-v4");
+        var taken = ipam.Api.All("Service").Where(s => s["metadata"]!["name"]!.GetValue<string>() is not "cart" and not "dns-tcp" and not "dns-udp").SelectMany(Ingress);
+        Assert.DoesNotContain(Ingress(cart)[0], taken);
+    }
+
+    [Fact]
+    public async Task PoolNarrowed_AllocationsNoLongerValid_StatusMovesOrIsCleared()
+    {
+        await using var ipam = await StartAsync();
+        await ipam.WaitForServiceAsync("infra", "dns-tcp", s => Ingress(s).Length == 1);
+        var pool = ipam.Api.Get("IPAddressPool", "metallb-system", "public-v4")!;
+        pool["spec"]!["addresses"] = new JsonArray("203.0.113.64/27");
+
+        ipam.Api.Apply(pool);
+
+        var web = await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s) is [var a] && InRange(a, 64, 95));
+        Assert.Equal("public-v4", Pool(web));
+        var dns = await ipam.WaitForServiceAsync("infra", "dns-tcp", s => Ingress(s).Length == 0 && Pool(s) is null);
+        var failure = await WaitAsync(() => ipam.Api.All("Event").FirstOrDefault(e => e["reason"]!.GetValue<string>() == "AllocationFailed" && e["involvedObject"]!["name"]!.GetValue<string>() == "dns-tcp"), "AllocationFailed event");
+        Assert.Equal("Warning", failure["type"]!.GetValue<string>());
+        Assert.Equal(PlanError(ipam, "infra", "dns-tcp"), failure["message"]!.GetValue<string>());
+        Assert.NotNull(dns["metadata"]!["uid"]);
+    }
+
+    [Fact]
+    public async Task ServiceDeleted_AddressReleased_AnotherServiceGetsIt()
+    {
+        await using var ipam = await StartAsync();
+        var web = await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var address = Ingress(web)[0];
+        ipam.Api.Apply(LoadBalancer("shop", "claimant", ("metallb.io/loadBalancerIPs", address)));
+        await WaitAsync(() => ipam.Api.All("Event").FirstOrDefault(e => e["reason"]!.GetValue<string>() == "AllocationFailed" && e["involvedObject"]!["name"]!.GetValue<string>() == "claimant"), "claimant's AllocationFailed event");
+
+        Assert.True(ipam.Api.Delete("Service", "shop", "web"));
+
+        await ipam.WaitForServiceAsync("shop", "claimant", s => Ingress(s).SequenceEqual([address]) && Pool(s) == "public-v4");
+    }
+
+    [Fact]
+    public async Task InvalidPoolAdded_Rejected_LastValidConfigurationKept()
+    {
+        await using var ipam = await StartAsync();
+        var web = await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var accepted = await WaitAsync(() => ipam.Configuration, "the first configuration");
+
+        ipam.Api.Apply(new JsonObject
+        {
+            ["apiVersion"] = "metallb.io/v1beta1",
+            ["kind"] = "IPAddressPool",
+            ["metadata"] = new JsonObject { ["name"] = "clash", ["namespace"] = "metallb-system" },
+            ["spec"] = new JsonObject { ["addresses"] = new JsonArray("203.0.113.0/28") },
+        });
+
+        var rejected = await WaitAsync(() => SourceStatus(ipam)["lastRejected"] is JsonObject r && r.ToJsonString().Contains("clash", StringComparison.Ordinal) ? r : null, "the rejection");
+        Assert.Contains("IPAddressPool/clash", rejected.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(accepted.Version, ipam.Configuration!.Version);
+        Assert.DoesNotContain(ipam.Configuration.Configuration.IpAddressPools, p => p.Name == "clash");
+        Assert.Equal(Ingress(web), Ingress(ipam.Api.Get("Service", "shop", "web")!));
+    }
+
+    [Fact]
+    public async Task WatchExpired_RelistsAndLosesNothing()
+    {
+        await using var ipam = await StartAsync();
+        await ipam.WaitForServiceAsync("infra", "ingress", s => Ingress(s).Length == 1);
+        var servicesListed = ipam.Api.ListCount("services");
+
+        // While the watches are down, a Service comes and one goes, and the server compacts those events away.
+        ipam.Api.DropAndHoldWatches();
+        ipam.Api.Apply(LoadBalancer("shop", "late"));
+        Assert.True(ipam.Api.Delete("Service", "infra", "ingress"));
+        ipam.Api.Compact();
+        ipam.Api.ReleaseWatches();
+
+        await ipam.WaitForServiceAsync("shop", "late", s => Ingress(s).Length == 1);
+        await WaitAsync(() => ipam.Configuration is { } c && !c.Configuration.Services.Any(s => s.Name == "ingress") ? c : null, "a configuration without infra/ingress");
+        Assert.True(ipam.Api.GoneServed > 0);
+        Assert.True(ipam.Api.ListCount("services") > servicesListed);
+    }
+
+    [Fact]
+    public async Task Start_ConfigDirectoryAndKubernetes_RefusesToStart()
+    {
+        var settings = new Dictionary<string, string?> { ["Ipam:ConfigDirectory"] = RepositoryLayout.PathOf("examples") };
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(settings));
+
+        Assert.Contains("mutually exclusive", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    private static IReadOnlyList<ServicePlan> ExamplePlans()
+    {
+        var configuration = ManifestLoader.LoadDirectory(RepositoryLayout.PathOf("examples")).Configuration;
+        return AllocationSolver.Solve(configuration, new Dictionary<ServiceKey, AddressAssignment>(), null, configuration.NamespaceLabels).Plans;
+    }
+
+    private static List<JsonObject> AllocatedEvents(KubernetesIpamHost ipam) =>
+        [.. ipam.Api.All("Event").Where(e => e["reason"]!.GetValue<string>() == "IPAllocated")];
+
+    private static Dictionary<string, string> ServiceVersions(KubernetesIpamHost ipam) =>
+        ipam.Api.All("Service").ToDictionary(s => s["metadata"]!["name"]!.GetValue<string>(), s => s["metadata"]!["resourceVersion"]!.GetValue<string>());
+
+    private static JsonObject SourceStatus(KubernetesIpamHost ipam) =>
+        (JsonObject)JsonSerializer.SerializeToNode(((IStatusContributor)ipam.Host.Services.GetRequiredService<ConfigurationSourceStatus>()).Snapshot())!;
+
+    private static string? PlanError(KubernetesIpamHost ipam, string ns, string name)
+    {
+        var status = JsonSerializer.SerializeToNode(((IStatusContributor)ipam.Host.Services.GetRequiredService<IpamStatus>()).Snapshot())!;
+        return status["services"]!.AsArray().Single(s => s!["namespace"]!.GetValue<string>() == ns && s["name"]!.GetValue<string>() == name)!["error"]?.GetValue<string>();
+    }
+
+    private static bool InRange(string address, int first, int last) =>
+        address.StartsWith("203.0.113.", StringComparison.Ordinal) && int.Parse(address[10..], System.Globalization.CultureInfo.InvariantCulture) is var octet && octet >= first && octet <= last;
+
+    private static JsonObject LoadBalancer(string ns, string name, params (string Key, string Value)[] annotations) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Service",
+        ["metadata"] = new JsonObject
+        {
+            ["name"] = name,
+            ["namespace"] = ns,
+            ["annotations"] = new JsonObject([.. annotations.Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))]),
+        },
+        ["spec"] = new JsonObject
+        {
+            ["type"] = "LoadBalancer",
+            ["selector"] = new JsonObject { ["app"] = name },
+            ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["protocol"] = "TCP" }),
+        },
+    };
+}
