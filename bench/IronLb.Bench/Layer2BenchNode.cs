@@ -8,25 +8,33 @@ using Microsoft.Extensions.Options;
 namespace IronLb.Bench;
 
 /// <summary>Runs inside the node namespace: the real announcer (SharpPcap, system clock) owning the benchmark's
-/// addresses until stdin closes.</summary>
+/// addresses until stdin closes; a "stats" line on stdin makes it print its allocation and GC counts.</summary>
 internal static class Layer2BenchNode
 {
-    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, CancellationToken cancellationToken)
+    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, TimeSpan busyPoll, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning));
         using var meters = new OwnMeterFactory();
+        var options = Options.Create(new Layer2AnnouncerOptions { BusyPoll = busyPoll });
         await using var announcer = new Layer2Announcer(
-            Options.Create(new Layer2AnnouncerOptions()),
-            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
+            options,
+            new PcapLinkLayer(options, loggerFactory.CreateLogger<PcapLinkLayer>()),
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());
         await announcer.StartAsync(cancellationToken);
         announcer.ApplyOwnership(owned.Select(a => new OwnedAddress(a, ["eth0"], 1)).ToList());
         Console.WriteLine("ready");
-        await Console.In.ReadToEndAsync(cancellationToken);
+        while (await Console.In.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line == "stats")
+            {
+                Console.WriteLine(FormattableString.Invariant($"{GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(2)}"));
+            }
+        }
+
         await announcer.StopAsync(cancellationToken);
     }
 

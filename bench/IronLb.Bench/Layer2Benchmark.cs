@@ -9,7 +9,8 @@ namespace IronLb.Bench;
 /// request rates, beside the Linux kernel answering for the node's own addresses in the same run.</summary>
 /// <remarks>Three roles of one program: the orchestrator (root namespace) builds the namespaces and starts the other two
 /// with `ip netns exec`, because libpcap, sysfs and the announcer's timers must all live in the namespace they serve.
-/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2].</remarks>
+/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2] [--busy-poll-us 0] (the announcer's
+/// Layer2:BusyPoll).</remarks>
 internal sealed class Layer2Benchmark : IBenchmark
 {
     private static readonly IPAddress Vip = IPAddress.Parse("203.0.113.20");
@@ -33,9 +34,10 @@ internal sealed class Layer2Benchmark : IBenchmark
     {
         var rates = Option(args, "--rates", "500,1000,2000,5000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var seconds = double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture);
+        var busyPollUs = int.Parse(Option(args, "--busy-poll-us", "0"), CultureInfo.InvariantCulture);
         if (args.Contains("--node"))
         {
-            await Layer2BenchNode.RunAsync([Vip, Vip6], cancellationToken);
+            await Layer2BenchNode.RunAsync([Vip, Vip6], TimeSpan.FromMicroseconds(busyPollUs), cancellationToken);
             return new Dictionary<string, object> { ["role"] = "node" };
         }
 
@@ -44,7 +46,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             return Probe(rates, seconds);
         }
 
-        return Orchestrate(rates, seconds);
+        return Orchestrate(rates, seconds, busyPollUs);
     }
 
     private static Dictionary<string, object> Probe(int[] rates, double seconds)
@@ -71,7 +73,7 @@ internal sealed class Layer2Benchmark : IBenchmark
         return results;
     }
 
-    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds)
+    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds, int busyPollUs)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -79,8 +81,8 @@ internal sealed class Layer2Benchmark : IBenchmark
         }
 
         using var lab = new Layer2BenchLab();
-        Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each");
-        using var node = StartRole(lab.Node, "--node");
+        Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each, busy poll {busyPollUs} us");
+        using var node = StartRole(lab.Node, "--node", "--busy-poll-us", busyPollUs.ToString(CultureInfo.InvariantCulture));
         node.ErrorDataReceived += (_, e) => Console.Error.WriteLine($"  node: {e.Data}");
         node.BeginErrorReadLine();
         try
@@ -92,6 +94,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             }
 
             var cpuBefore = CpuSeconds(node.Id);
+            var (allocatedBefore, gen0Before, _) = NodeStats(node);
             using var probe = StartRole(lab.Peer, "--probe", "--rates", string.Join(',', rates), "--seconds", seconds.ToString(CultureInfo.InvariantCulture));
             probe.ErrorDataReceived += (_, e) => Console.Error.WriteLine(e.Data);
             probe.BeginErrorReadLine();
@@ -103,12 +106,17 @@ internal sealed class Layer2Benchmark : IBenchmark
             }
 
             var cpu = CpuSeconds(node.Id) - cpuBefore;
+            var (allocatedAfter, gen0After, gen2After) = NodeStats(node);
             using var json = JsonDocument.Parse(lines[^1]);
             var figures = Figures(json.RootElement, rates);
 
             // Every request of every target (kernel ones too) passes the announcer's filter and gets parsed.
             var frames = json.RootElement.EnumerateObject().Sum(p => p.Value.GetProperty("Sent").GetInt32()) + (Targets.Length * 500);
             figures["announcer_cpu_us_per_frame"] = Math.Round(cpu * 1e6 / frames, 1);
+            figures["announcer_bytes_per_frame"] = Math.Round((allocatedAfter - allocatedBefore) / (double)frames, 1);
+            figures["announcer_gen0_gcs"] = gen0After - gen0Before;
+            figures["announcer_gen2_gcs"] = gen2After;
+            figures["busy_poll_us"] = busyPollUs;
             return figures;
         }
         finally
@@ -156,6 +164,15 @@ internal sealed class Layer2Benchmark : IBenchmark
             ["capture_drops"] = rates.Sum(r => Targets.Sum(t => Get(t.Name, r, "CaptureDrops") ?? 0)),
             ["by_rate"] = byRate,
         };
+    }
+
+    /// <summary>Bytes the announcer process allocated so far, and its gen0 and gen2 collection counts.</summary>
+    private static (long Allocated, int Gen0, int Gen2) NodeStats(Process node)
+    {
+        node.StandardInput.WriteLine("stats");
+        node.StandardInput.Flush();
+        var fields = (node.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the announcer stopped answering")).Split(' ');
+        return (long.Parse(fields[0], CultureInfo.InvariantCulture), int.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>User plus system CPU time of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks of 1/100 s).</summary>

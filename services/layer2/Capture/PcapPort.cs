@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using IronLb.Layer2.Announcing;
@@ -9,19 +10,27 @@ namespace IronLb.Layer2.Capture;
 /// <summary>Capture and send on one interface through libpcap, plus the solicited-node groups joined on it.</summary>
 internal sealed partial class PcapPort : ILinkPort
 {
+    // How long one wait for a frame may sleep: the reader checks for Dispose this often on an idle link.
+    private const int IdleWaitMilliseconds = 100;
+
     private readonly LibPcapLiveDevice _device;
     private readonly FrameReceived _onFrame;
     private readonly ILogger _logger;
+    private readonly long _busyPollTicks;
+    private readonly int _descriptor;
+    private readonly Thread _reader;
+    private volatile bool _stopping;
     private readonly Lock _groupsGate = new();
     private readonly HashSet<IPAddress> _joined = [];
     private Socket? _membershipSocket;
 
-    public PcapPort(PcapInterface pcapInterface, LinkInterface link, FrameReceived onFrame, ILogger logger)
+    public PcapPort(PcapInterface pcapInterface, LinkInterface link, FrameReceived onFrame, TimeSpan busyPoll, ILogger logger)
     {
         InterfaceName = link.Name;
         InterfaceIndex = link.Index;
         _onFrame = onFrame;
         _logger = logger;
+        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _device = new LibPcapLiveDevice(pcapInterface);
         string? configurationFailure = null;
         var configuration = new DeviceConfiguration
@@ -31,7 +40,6 @@ internal sealed partial class PcapPort : ILinkPort
             // Without immediate mode libpcap's TPACKET_V3 ring hands frames over only when a block fills or the
             // read timeout expires: replies then take tens to hundreds of milliseconds instead of ~0.1 ms.
             Immediate = true,
-            ReadTimeout = 200,
 
             // Whole frames: a solicitation with many options (SEND, RFC 3971) must not be cut and then dropped as
             // truncated; the filter keeps everything but requests out, so the size costs nothing.
@@ -55,10 +63,22 @@ internal sealed partial class PcapPort : ILinkPort
         }
 
         _device.Filter = CaptureFilter.Expression;
-        // SharpPcap's capture thread waits in poll() with a timeout, so StopCapture ends it cleanly; a private loop over
-        // pcap_next_ex would block in immediate mode until the next frame and could not be stopped on an idle link.
-        _device.OnPacketArrival += OnPacketArrival;
-        _device.StartCapture();
+
+        // Our own reader instead of SharpPcap's capture thread: non-blocking reads, then (optionally) a short busy
+        // poll, then a poll(2) sleep with a timeout so Dispose can end it on an idle link.
+        try
+        {
+            _device.NonBlockingMode = true;
+            _descriptor = PcapWait.DescriptorOf(_device.Handle);
+        }
+        catch (Exception ex) when (ex is PcapException or InvalidOperationException or DllNotFoundException)
+        {
+            _device.Dispose();
+            throw new InvalidOperationException($"Cannot wait for frames on interface {link.Name}: {ex.Message}", ex);
+        }
+
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"layer2 capture {link.Name}" };
+        _reader.Start();
     }
 
     public string InterfaceName { get; }
@@ -97,15 +117,10 @@ internal sealed partial class PcapPort : ILinkPort
 
     public void Dispose()
     {
-        _device.OnPacketArrival -= OnPacketArrival;
-        try
+        _stopping = true;
+        if (!_reader.Join(TimeSpan.FromSeconds(5)))
         {
-            _device.StopCapture();
-        }
-        catch (PcapException ex)
-        {
-            // The interface may already be gone; the handle is closed below either way.
-            LogStopFailed(_logger, InterfaceName, ex);
+            LogStopFailed(_logger, InterfaceName);
         }
 
         _device.Dispose();
@@ -117,7 +132,46 @@ internal sealed partial class PcapPort : ILinkPort
         }
     }
 
-    private void OnPacketArrival(object sender, PacketCapture e) => _onFrame(this, e.Data);
+    private void ReadLoop()
+    {
+        var lastFrame = 0L;
+        while (!_stopping)
+        {
+            GetPacketStatus status;
+            try
+            {
+                status = _device.GetNextPacket(out var packet);
+                if (status == GetPacketStatus.PacketRead)
+                {
+                    _onFrame(this, packet.Data);
+                    lastFrame = Stopwatch.GetTimestamp();
+                    continue;
+                }
+            }
+            catch (PcapException ex)
+            {
+                // The interface went away under us; the announcer's interface refresh closes this port.
+                LogReadFailed(_logger, InterfaceName, ex);
+                return;
+            }
+
+            if (status == GetPacketStatus.Error)
+            {
+                LogReadFailed(_logger, InterfaceName, null);
+                return;
+            }
+
+            // Right after a frame more tend to follow: spinning for a moment answers them without the wake-up a
+            // sleeping thread pays (tens of microseconds, more on a virtual machine's idle CPU).
+            if (_busyPollTicks > 0 && Stopwatch.GetTimestamp() - lastFrame < _busyPollTicks)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+
+            PcapWait.Readable(_descriptor, IdleWaitMilliseconds);
+        }
+    }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Joined {Group} on {Interface}")]
     private static partial void LogJoined(ILogger logger, IPAddress group, string @interface);
@@ -125,6 +179,9 @@ internal sealed partial class PcapPort : ILinkPort
     [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "Left {Group} on {Interface}")]
     private static partial void LogLeft(ILogger logger, IPAddress group, string @interface);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "Stopping capture on {Interface} failed")]
-    private static partial void LogStopFailed(ILogger logger, string @interface, Exception exception);
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "The capture reader on {Interface} did not stop in time")]
+    private static partial void LogStopFailed(ILogger logger, string @interface);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Capture on {Interface} failed; it stops until the interface is opened again")]
+    private static partial void LogReadFailed(ILogger logger, string @interface, Exception? exception);
 }
