@@ -13,4 +13,13 @@ public sealed class BgpOptions
 
     /// <summary>How often the intents are re-read even without an event. Default: 5 s.</summary>
     public TimeSpan ResyncInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Node-local folder of the graceful restart marker, NODE.running (environment: Bgp__StateDirectory). The marker
+    /// exists while BGPPeers with enableGracefulRestart are served and a clean stop (SIGTERM) removes it; found at start,
+    /// it means the previous process crashed or was killed, and sessions within the restart time open with the Restart
+    /// State bit and re-send their routes before End-of-RIB (RFC 4724), so the routers never drop them. In Kubernetes,
+    /// mount a hostPath here so that it outlives the container. Empty turns it off. Default: /var/lib/ironlb/bgp.
+    /// </summary>
+    public string StateDirectory { get; set; } = "/var/lib/ironlb/bgp";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using IronLb.Bgp.GracefulRestart;
 using IronLb.Bgp.Rib;
 using IronLb.Bgp.Session;
 using IronLb.Core.SharedConfiguration;
@@ -19,6 +20,7 @@ internal sealed partial class BgpSpeakerHost(
 {
     private readonly SemaphoreSlim _applying = new(1, 1);
     private BgpSpeaker? _speaker;
+    private RestartMarker? _marker;
     private IReadOnlyList<string> _problems = [];
 
     public string Section => "bgpSessions";
@@ -26,8 +28,18 @@ internal sealed partial class BgpSpeakerHost(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var port = options.Value.ListenPort;
+        _marker = new RestartMarker(options.Value.StateDirectory, node.Value.Name, time, logger);
+        if (_marker.PreviousUncleanExit is { } exit)
+        {
+            LogUncleanExit(logger, exit);
+        }
+
         _speaker = new BgpSpeaker(
-            new BgpSpeakerSettings { ListenEndpoint = port == 0 ? null : new IPEndPoint(IPAddress.IPv6Any, port) },
+            new BgpSpeakerSettings
+            {
+                ListenEndpoint = port == 0 ? null : new IPEndPoint(IPAddress.IPv6Any, port),
+                PreviousUncleanExit = _marker.PreviousUncleanExit,
+            },
             sockets: null,
             time,
             loggers);
@@ -54,6 +66,9 @@ internal sealed partial class BgpSpeakerHost(
         {
             await speaker.StopAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        // Withdrawn and closed with Cease: the next process starts as a fresh speaker, not a restarting one.
+        _marker?.Clear();
     }
 
     public async ValueTask DisposeAsync()
@@ -63,6 +78,7 @@ internal sealed partial class BgpSpeakerHost(
             await speaker.DisposeAsync().ConfigureAwait(false);
         }
 
+        _marker?.Dispose();
         _applying.Dispose();
     }
 
@@ -77,6 +93,7 @@ internal sealed partial class BgpSpeakerHost(
             lastError = s.LastError,
         }).ToList() ?? [],
         problems = _problems,
+        previousUncleanExit = _marker?.PreviousUncleanExit,
     };
 
     private void OnConfigurationChanged(ConfigurationDocument document) => _ = ApplyPeersAsync(document, CancellationToken.None);
@@ -91,6 +108,11 @@ internal sealed partial class BgpSpeakerHost(
             foreach (var problem in problems)
             {
                 LogPeerProblem(logger, problem);
+            }
+
+            if (peers.Any(p => p.GracefulRestart))
+            {
+                _marker!.Arm();
             }
 
             await _speaker!.SetPeersAsync(peers, cancellationToken).ConfigureAwait(false);
@@ -114,4 +136,7 @@ internal sealed partial class BgpSpeakerHost(
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Applying the BGP peers failed")]
     private static partial void LogApplyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The previous bgp process on this node stopped without a clean exit (last alive {LastAlive}): graceful-restart peers within their restart time get the Restart State bit")]
+    private static partial void LogUncleanExit(ILogger logger, DateTimeOffset lastAlive);
 }

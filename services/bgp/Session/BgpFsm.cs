@@ -49,6 +49,12 @@ internal sealed partial class BgpFsm : IDisposable
     /// <summary>The delay chosen for the pending automatic restart, for logs and tests.</summary>
     public TimeSpan LastIdleHoldDelay { get; private set; }
 
+    /// <summary>
+    /// Set while this speaker is restarting under graceful restart: OPENs carry the R bit (RFC 4724 §3) until the owner
+    /// has sent its End-of-RIB and clears it.
+    /// </summary>
+    public bool RestartState { get; set; }
+
     public void Handle(BgpEvent e)
     {
         if (IsTimer(e.Kind) && !TimerFor(e.Kind).IsCurrent(e.Generation))
@@ -150,7 +156,7 @@ internal sealed partial class BgpFsm : IDisposable
                 break;
             case BgpEventKind.TcpCrAcked or BgpEventKind.TcpConnectionConfirmed:
                 _connectRetry.Stop();
-                _host.Send(OpenNegotiation.BuildOpen(_settings));
+                _host.Send(OpenNegotiation.BuildOpen(_settings, RestartState));
                 _hold.Start(OpenSentHoldTime);
                 State = BgpState.OpenSent;
                 break;
@@ -251,7 +257,7 @@ internal sealed partial class BgpFsm : IDisposable
                 // The host has already closed the losing connection and put the winner in its place.
                 _session = null;
                 _keepalive.Stop();
-                _host.Send(OpenNegotiation.BuildOpen(_settings));
+                _host.Send(OpenNegotiation.BuildOpen(_settings, RestartState));
                 _hold.Start(OpenSentHoldTime);
                 State = BgpState.OpenSent;
                 break;

@@ -39,14 +39,25 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private DateTimeOffset? _establishedAt;
     private string? _lastError;
     private bool _stopped;
+    private bool _awaitingRoutes;
 
-    public BgpPeerSession(BgpPeerSettings settings, IBgpSocketFactory sockets, TimeProvider time, ILogger logger)
+    /// <param name="settings">The peer.</param>
+    /// <param name="sockets">Where sockets come from.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="restarting">
+    /// This process replaced one that stopped without a clean exit, within the peer's restart time: OPENs carry the
+    /// graceful restart R bit, and the initial table and End-of-RIB wait for the first <see cref="SetAnnouncements"/>,
+    /// so that the peer, which kept our routes as stale, never sees an End-of-RIB that would drop them.
+    /// </param>
+    public BgpPeerSession(BgpPeerSettings settings, IBgpSocketFactory sockets, TimeProvider time, ILogger logger, bool restarting = false)
     {
         Settings = settings;
         _sockets = sockets;
         _time = time;
         _logger = logger;
-        _fsm = new BgpFsm(settings, time, this, logger);
+        _awaitingRoutes = restarting;
+        _fsm = new BgpFsm(settings, time, this, logger) { RestartState = restarting };
         _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null);
     }
 
@@ -152,12 +163,10 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
             LogNoNextHop(_logger, Settings.PeerAddress, family.ToString());
         }
 
-        // The initial table transfer, then End-of-RIB for every family so the peer knows it has everything (RFC 4724 §2).
         _rib.ForgetAdvertised();
-        SendChanges();
-        foreach (var family in session.Families)
+        if (!_awaitingRoutes)
         {
-            _connection.Send(UpdatePacker.EndOfRib(family));
+            SendInitialTable();
         }
     }
 
@@ -237,7 +246,13 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
                 break;
             case DesiredInput desired:
                 _rib.SetDesired(desired.Announcements);
-                if (_fsm.State == BgpState.Established)
+                var initial = _awaitingRoutes;
+                _awaitingRoutes = false;
+                if (_fsm.State == BgpState.Established && initial)
+                {
+                    SendInitialTable();
+                }
+                else if (_fsm.State == BgpState.Established)
                 {
                     SendChanges();
                 }
@@ -295,6 +310,19 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         }
 
         _fsm.Handle(new BgpEvent(kindFor, message));
+    }
+
+    /// <summary>The initial table transfer, then End-of-RIB for every family so the peer knows it has everything (RFC 4724 §2).</summary>
+    private void SendInitialTable()
+    {
+        SendChanges();
+        foreach (var family in _session!.Families)
+        {
+            _connection!.Send(UpdatePacker.EndOfRib(family));
+        }
+
+        // Restarted and resynchronised: later OPENs are ordinary ones.
+        _fsm.RestartState = false;
     }
 
     private void SendChanges()

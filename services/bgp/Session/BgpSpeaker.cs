@@ -13,6 +13,12 @@ internal sealed record BgpSpeakerSettings
 {
     /// <summary>Listening endpoint; port 0 picks a free one, null turns listening off. Default: [::]:179 (dual stack).</summary>
     public IPEndPoint? ListenEndpoint { get; init; } = new(IPAddress.IPv6Any, 179);
+
+    /// <summary>
+    /// When the previous speaker process on this node was last alive, if it ended without a clean stop; sessions to
+    /// graceful-restart peers within their restart time then open as a restarting speaker. Default: null.
+    /// </summary>
+    public DateTimeOffset? PreviousUncleanExit { get; init; }
 }
 
 /// <summary>
@@ -33,6 +39,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     private readonly Dictionary<IPAddress, Bfd.BfdPeer> _bfdPeers = [];
     private BgpListener? _listener;
     private Bfd.BfdEndpoint? _bfd;
+    private bool _announcementsKnown;
 
     public BgpSpeaker(BgpSpeakerSettings settings, IBgpSocketFactory? sockets, TimeProvider time, ILoggerFactory loggers)
     {
@@ -87,13 +94,22 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                     continue;
                 }
 
-                var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>());
+                var restarting = GracefulRestart.RestartMarker.IsRestarting(settings, _settings.PreviousUncleanExit, _time.GetUtcNow());
+                var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>(), restarting);
                 if (!string.IsNullOrEmpty(settings.Password))
                 {
                     _listener?.SetPassword(settings.PeerAddress, settings.Password);
                 }
+
                 _peers[address] = session;
-                session.SetAnnouncements(For(settings, _announcements));
+
+                // A restarting session must not send End-of-RIB before it knows the routes: the peer would drop the
+                // stale ones we are about to re-send. It gets them with the first SetAnnouncements.
+                if (!restarting || _announcementsKnown)
+                {
+                    session.SetAnnouncements(For(settings, _announcements));
+                }
+
                 session.Start();
                 if (settings.Bfd is { } bfd)
                 {
@@ -129,6 +145,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
         lock (_gate)
         {
             _announcements = announcements;
+            _announcementsKnown = true;
             foreach (var session in _peers.Values)
             {
                 session.SetAnnouncements(For(session.Settings, announcements));

@@ -18,7 +18,7 @@ internal sealed record NegotiatedSession(
 /// <summary>Builds this speaker's OPEN and checks the peer's against it (RFC 4271 §6.2, RFC 5492, RFC 6793, RFC 4724).</summary>
 internal static class OpenNegotiation
 {
-    /// <summary>The OPEN to send; <paramref name="restarting"/> sets the graceful restart R bit after our own restart.</summary>
+    /// <summary>The OPEN to send; <paramref name="restarting"/> sets the graceful restart R and F bits after our own restart.</summary>
     public static OpenMessage BuildOpen(BgpPeerSettings settings, bool restarting = false)
     {
         var capabilities = new List<Capability>();
@@ -27,9 +27,11 @@ internal static class OpenNegotiation
         capabilities.Add(new FourOctetAsCapability(settings.LocalAsn));
         if (settings.GracefulRestart)
         {
-            // We keep no forwarding state of our own (we only originate), so the F bit stays clear (RFC 4724 §3).
+            // The forwarding state behind our routes is the node's data plane (the Service addresses and kube-proxy),
+            // which a restart of this process leaves alone: after such a restart the F bit says so, and the peer keeps
+            // forwarding on the stale routes until our End-of-RIB instead of dropping them at once (RFC 4724 §4.2).
             capabilities.Add(new GracefulRestartCapability(restarting, (ushort)Math.Min(4095, settings.GracefulRestartTime.TotalSeconds),
-                settings.Families.Select(f => new GracefulRestartFamily(f, false)).ToArray()));
+                settings.Families.Select(f => new GracefulRestartFamily(f, restarting)).ToArray()));
         }
 
         var myAs = settings.LocalAsn > ushort.MaxValue ? BgpWire.AsTrans : (ushort)settings.LocalAsn;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using IronLb.Bgp.Protocol;
 using IronLb.Bgp.Rib;
 using IronLb.Bgp.Session;
@@ -28,9 +27,6 @@ public sealed class FrrCapabilityInteropTests
          exit-address-family
 
         """;
-
-    private static JsonArray Paths(Lab lab, string family, string prefix) =>
-        lab.VtyshJson($"show bgp {family} unicast {prefix} json")["paths"] as JsonArray ?? [];
 
     private static async Task<(BgpSpeaker, NetnsSocketFactory)> StartAsync(Lab lab, int node, BgpPeerSettings peer, string[] prefixes, CancellationToken ct)
     {
@@ -64,15 +60,15 @@ public sealed class FrrCapabilityInteropTests
         await using (speaker)
         using (sockets)
         {
-            Assert.True(await Lab.EventuallyAsync(() => Paths(lab, "ipv4", "203.0.113.40/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token));
+            Assert.True(await Lab.EventuallyAsync(() => lab.BgpPaths("ipv4", "203.0.113.40/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token));
             var session = speaker.Peer(peer.PeerAddress)!;
 
             // Reset the TCP connection from the node as a crash would, without any NOTIFICATION.
             Lab.Run("ip", "netns", "exec", lab.Node(1), "ss", "-K", "( dport = :179 or sport = :179 )");
 
-            var sawStale = await Lab.EventuallyAsync(() => Paths(lab, "ipv4", "203.0.113.40/32") is [{ } path] && path["stale"]?.GetValue<bool>() == true, TimeSpan.FromSeconds(5), cts.Token);
+            var sawStale = await Lab.EventuallyAsync(() => lab.SinglePathStale("203.0.113.40/32") == true, TimeSpan.FromSeconds(5), cts.Token);
             await session.WaitForAsync(s => s.EstablishedCount == 2 && s.State == BgpState.Established, cts.Token);
-            var refreshed = await Lab.EventuallyAsync(() => Paths(lab, "ipv4", "203.0.113.40/32") is [{ } path] && path["stale"] is null, TimeSpan.FromSeconds(20), cts.Token);
+            var refreshed = await Lab.EventuallyAsync(() => lab.SinglePathStale("203.0.113.40/32") == false, TimeSpan.FromSeconds(20), cts.Token);
 
             Assert.True(sawStale, "FRR did not keep the route as stale: graceful restart was not in effect");
             Assert.True(refreshed, lab.Vtysh("show bgp ipv4 unicast 203.0.113.40/32"));
@@ -99,12 +95,12 @@ public sealed class FrrCapabilityInteropTests
         await using (speaker)
         using (sockets)
         {
-            Assert.True(await Lab.EventuallyAsync(() => Paths(lab, "ipv6", "2001:db8:100::50/128").Count == 1, TimeSpan.FromSeconds(20), cts.Token), lab.Vtysh("show bgp ipv6 unicast"));
-            Assert.True(await Lab.EventuallyAsync(() => Paths(lab, "ipv4", "203.0.113.50/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token));
+            Assert.True(await Lab.EventuallyAsync(() => lab.BgpPaths("ipv6", "2001:db8:100::50/128").Count == 1, TimeSpan.FromSeconds(20), cts.Token), lab.Vtysh("show bgp ipv6 unicast"));
+            Assert.True(await Lab.EventuallyAsync(() => lab.BgpPaths("ipv4", "203.0.113.50/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token));
 
-            var v6 = Paths(lab, "ipv6", "2001:db8:100::50/128")[0]!;
+            var v6 = lab.BgpPaths("ipv6", "2001:db8:100::50/128")[0]!;
             Assert.Equal(Lab.NodeV6(2), v6["nexthops"]?[0]?["ip"]?.GetValue<string>());
-            Assert.Equal(WideAsn.ToString(System.Globalization.CultureInfo.InvariantCulture), Paths(lab, "ipv4", "203.0.113.50/32")[0]!["aspath"]?["string"]?.GetValue<string>());
+            Assert.Equal(WideAsn.ToString(System.Globalization.CultureInfo.InvariantCulture), lab.BgpPaths("ipv4", "203.0.113.50/32")[0]!["aspath"]?["string"]?.GetValue<string>());
         }
     }
 }

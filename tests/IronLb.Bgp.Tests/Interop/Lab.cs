@@ -89,6 +89,13 @@ internal sealed class Lab : IDisposable
 
     public JsonNode VtyshJson(string command) => JsonNode.Parse(Vtysh(command)) ?? new JsonObject();
 
+    /// <summary>FRR's BGP paths to <paramref name="prefix"/> in "ipv4" or "ipv6" unicast.</summary>
+    public JsonArray BgpPaths(string family, string prefix) =>
+        VtyshJson($"show bgp {family} unicast {prefix} json")["paths"] as JsonArray ?? [];
+
+    /// <summary>Whether FRR's only IPv4 path to <paramref name="prefix"/> is stale (graceful restart); null unless there is exactly one.</summary>
+    public bool? SinglePathStale(string prefix) => BgpPaths("ipv4", prefix) is [{ } path] ? path["stale"]?.GetValue<bool>() == true : null;
+
     /// <summary>Polls FRR until <paramref name="condition"/> holds; bounded in tries and time. Returns whether it held.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan within, CancellationToken cancellationToken)
     {

@@ -315,6 +315,22 @@ public sealed class BgpFsmTests
         Assert.True(graceful.Find<GracefulRestartCapability>()!.Restarting);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ConnectionUp_RestartState_OpenCarriesRestartAndForwardingBitsOnlyThen(bool restarting)
+    {
+        using var h = new FsmHarness(FsmHarness.DefaultSettings() with { GracefulRestart = true });
+        h.Fsm.RestartState = restarting;
+
+        h.Post(BgpEventKind.ManualStart);
+        h.Post(BgpEventKind.TcpCrAcked);
+
+        var restart = h.Sent.OfType<OpenMessage>().Single().Find<GracefulRestartCapability>()!;
+        Assert.Equal(restarting, restart.Restarting);
+        Assert.All(restart.Families, f => Assert.Equal(restarting, f.ForwardingPreserved));
+    }
+
     [Fact]
     public void BuildOpen_FourOctetLocalAs_SendsAsTrans()
     {
