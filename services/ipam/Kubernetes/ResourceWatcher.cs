@@ -23,6 +23,8 @@ internal sealed partial class ResourceWatcher(
     TimeProvider time,
     ILogger<ResourceWatcher> logger)
 {
+    private static readonly TimeSpan ShortestWatch = TimeSpan.FromSeconds(1);
+
     /// <summary>Watches until <paramref name="cancellationToken"/> ends it.</summary>
     public async Task RunAsync(WatchedResource resource, CancellationToken cancellationToken)
     {
@@ -63,10 +65,13 @@ internal sealed partial class ResourceWatcher(
     {
         position.ResourceVersion ??= await ListAsync(resource, cancellationToken).ConfigureAwait(false);
         Exception? failure = null;
+        var started = time.GetTimestamp();
+        var received = 0;
         try
         {
             await foreach (var change in api.WatchAsync(resource, position.ResourceVersion, e => failure ??= e, cancellationToken).ConfigureAwait(false))
             {
+                received++;
                 if (change.Type != WatchEventType.Bookmark)
                 {
                     cache.Apply(resource, change.Type == WatchEventType.Deleted, change.Object);
@@ -80,15 +85,21 @@ internal sealed partial class ResourceWatcher(
             failure = e;
         }
 
-        if (failure is null)
+        if (failure is not null)
         {
-            return;
+            // An ERROR event: 410 Gone above all, or an event that could not be read. Either way events may be missing
+            // from the cache, and only a fresh list can tell which.
+            LogRelisting(logger, resource.ToString(), position.ResourceVersion, failure.Message);
+            position.ResourceVersion = null;
         }
 
-        // An ERROR event: 410 Gone above all, or an event that could not be read. Either way events may be missing
-        // from the cache, and only a fresh list can tell which.
-        LogRelisting(logger, resource.ToString(), position.ResourceVersion, failure.Message);
-        position.ResourceVersion = null;
+        // A watch the server ends at once, again and again (a proxy that cuts streams, a version it keeps refusing),
+        // must not become a busy loop: the second such end in a row counts as a failure, so the backoff applies.
+        position.QuickEnds = received == 0 && time.GetElapsedTime(started) < ShortestWatch ? position.QuickEnds + 1 : 0;
+        if (position.QuickEnds > 1)
+        {
+            throw new IOException($"the watch of {resource} keeps ending as soon as it starts");
+        }
     }
 
     private async Task<string> ListAsync(WatchedResource resource, CancellationToken cancellationToken)
@@ -116,6 +127,9 @@ internal sealed partial class ResourceWatcher(
     private sealed class WatchPosition
     {
         public string? ResourceVersion { get; set; }
+
+        /// <summary>Watches in a row that ended before they brought anything.</summary>
+        public int QuickEnds { get; set; }
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Listed {Resource}: {Count} objects at resourceVersion {ResourceVersion}")]

@@ -50,6 +50,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private long _version = 1000;
     private long _compactedThrough;
     private int _goneServed;
+    private int _listsToFail;
+    private int _listsFailed;
     private TaskCompletionSource _changed = NewSignal();
     private CancellationTokenSource _dropWatches = new();
     private TaskCompletionSource? _watchesHeld;
@@ -58,6 +60,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     /// <summary>http://127.0.0.1:PORT</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>How many lists were answered with 503, as <see cref="FailNextLists"/> asked.</summary>
+    public int ListsFailed => Volatile.Read(ref _listsFailed);
 
     /// <summary>How many watches were answered with 410 Gone.</summary>
     public int GoneServed => Volatile.Read(ref _goneServed);
@@ -194,6 +199,15 @@ internal sealed class FakeApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the next <paramref name="count"/> list requests with 503, as an overloaded or starting API server does.</summary>
+    public void FailNextLists(int count)
+    {
+        lock (_gate)
+        {
+            _listsToFail = count;
+        }
+    }
+
     /// <summary>Ends every open watch; new ones wait until <see cref="ReleaseWatches"/>, as while the server restarts.</summary>
     public void DropAndHoldWatches()
     {
@@ -306,6 +320,23 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private async Task ListAsync(HttpContext context, Route route)
     {
         JsonObject list;
+        var unavailable = false;
+        lock (_gate)
+        {
+            if (_listsToFail > 0)
+            {
+                _listsToFail--;
+                _listsFailed++;
+                unavailable = true;
+            }
+        }
+
+        if (unavailable)
+        {
+            await WriteStatusAsync(context.Response, HttpStatusCode.ServiceUnavailable, "ServiceUnavailable", "the server is currently unable to handle the request");
+            return;
+        }
+
         lock (_gate)
         {
             _lists[route.DisplayName] = _lists.GetValueOrDefault(route.DisplayName) + 1;
@@ -457,7 +488,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
                     next = (JsonObject)MergePatch.Apply(next, patch)!;
                 }
 
-                updated = (JsonObject)Commit(route.Resource, "MODIFIED", next).DeepClone();
+                // Like the API server, a patch that changes nothing is no write: no new resourceVersion, no event.
+                updated = JsonNode.DeepEquals(current, next) ? (JsonObject)current.DeepClone() : (JsonObject)Commit(route.Resource, "MODIFIED", next).DeepClone();
             }
         }
 

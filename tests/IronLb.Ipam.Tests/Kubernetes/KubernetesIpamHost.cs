@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
+using IronLb.Core.State;
 using IronLb.Ipam.Allocation;
 using IronLb.Testing;
 using Microsoft.Extensions.Configuration;
@@ -20,11 +21,14 @@ internal sealed class KubernetesIpamHost : IAsyncDisposable
 
     private readonly string _directory;
 
-    private KubernetesIpamHost(FakeApiServer api, IHost host, string directory)
+    private readonly bool _ownsApi;
+
+    private KubernetesIpamHost(FakeApiServer api, IHost host, string directory, bool ownsApi)
     {
         Api = api;
         Host = host;
         _directory = directory;
+        _ownsApi = ownsApi;
     }
 
     public FakeApiServer Api { get; }
@@ -34,10 +38,28 @@ internal sealed class KubernetesIpamHost : IAsyncDisposable
     /// <summary>The configuration this host applied last.</summary>
     public ConfigurationDocument? Configuration => Host.Services.GetRequiredService<CurrentConfiguration>().Document;
 
-    public static async Task<KubernetesIpamHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>Starts the fake API server with examples/, lets <paramref name="prepare"/> change it, then starts ipam against it.</summary>
+    public static async Task<KubernetesIpamHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<FakeApiServer>? prepare = null)
     {
         var api = await FakeApiServer.StartAsync();
         LoadExamples(api);
+        prepare?.Invoke(api);
+        try
+        {
+            return await StartAsync(api, null, settings);
+        }
+        catch
+        {
+            await api.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A second ipam replica: the same API server and the same state store (as replicas share Redis), its own bus.</summary>
+    public Task<KubernetesIpamHost> StartReplicaAsync() => StartAsync(Api, Host.Services.GetRequiredService<IStateStore>(), null);
+
+    private static async Task<KubernetesIpamHost> StartAsync(FakeApiServer api, IStateStore? sharedStore, IReadOnlyDictionary<string, string?>? settings)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "ironlb-ipam-k8s-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
 
@@ -57,6 +79,11 @@ internal sealed class KubernetesIpamHost : IAsyncDisposable
         }
 
         builder.Services.AddInProcessMessaging(Path.Combine(directory, "state"));
+        if (sharedStore is not null)
+        {
+            builder.Services.AddSingleton(sharedStore);
+        }
+
         builder.AddIpam();
         var host = builder.Build();
         try
@@ -66,11 +93,10 @@ internal sealed class KubernetesIpamHost : IAsyncDisposable
         catch
         {
             host.Dispose();
-            await api.DisposeAsync();
             throw;
         }
 
-        return new KubernetesIpamHost(api, host, directory);
+        return new KubernetesIpamHost(api, host, directory, ownsApi: sharedStore is null);
     }
 
     /// <summary>examples/ as kubectl apply would create it, with the namespaces it uses.</summary>
@@ -127,7 +153,11 @@ internal sealed class KubernetesIpamHost : IAsyncDisposable
     {
         await Host.StopAsync();
         Host.Dispose();
-        await Api.DisposeAsync();
+        if (_ownsApi)
+        {
+            await Api.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 using IronLb.Ipam.Configuration;
+using IronLb.Ipam.Kubernetes;
 using IronLb.Ipam.Planning;
 using IronLb.Ipam.Reconciliation;
 using IronLb.ServiceDefaults;
@@ -51,6 +52,32 @@ public sealed class KubernetesModeTests
 
         Assert.Equal(versions, ServiceVersions(ipam));
         Assert.Equal(plans.Count(p => p.Addresses.Count > 0), ipam.Api.All("Event").Count);
+    }
+
+    [Fact]
+    public async Task TwoReplicas_SameApiAndStore_AgreeAndRewriteNothing()
+    {
+        await using var first = await StartAsync();
+        await using var second = await first.StartReplicaAsync();
+        var plans = ExamplePlans();
+
+        foreach (var plan in plans)
+        {
+            await first.WaitForServiceAsync(plan.Namespace, plan.Name, s => Ingress(s).SequenceEqual(plan.Addresses) && Pool(s) == plan.Pool);
+        }
+
+        // Once both caches hold the written statuses, neither replica has anything left to write.
+        foreach (var replica in new[] { first, second })
+        {
+            var cache = replica.Host.Services.GetRequiredService<ClusterObjectCache>();
+            await WaitAsync(() => plans.All(p => cache.Find(WatchedResource.Services, p.Namespace, p.Name) is { } s && Ingress(s).SequenceEqual(p.Addresses)) ? cache : null, "the statuses in a replica's cache");
+        }
+
+        var versions = ServiceVersions(first);
+        await first.Host.Services.GetRequiredService<IpamWorker>().RunOnceAsync(CancellationToken.None);
+        await second.Host.Services.GetRequiredService<IpamWorker>().RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(versions, ServiceVersions(first));
     }
 
     [Fact]
@@ -139,6 +166,58 @@ public sealed class KubernetesModeTests
         await WaitAsync(() => ipam.Configuration is { } c && !c.Configuration.Services.Any(s => s.Name == "ingress") ? c : null, "a configuration without infra/ingress");
         Assert.True(ipam.Api.GoneServed > 0);
         Assert.True(ipam.Api.ListCount("services") > servicesListed);
+    }
+
+    [Fact]
+    public async Task ServiceNoLongerLoadBalancer_StatusAndAnnotationCleared()
+    {
+        await using var ipam = await StartAsync();
+        var web = await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1 && Pool(s) is not null);
+
+        web["spec"]!["type"] = "ClusterIP";
+        ipam.Api.Apply(web);
+
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 0 && Pool(s) is null);
+    }
+
+    [Fact]
+    public async Task BurstOfWatchEvents_OnePublishAndNoneForStatusWrites()
+    {
+        await using var ipam = await StartAsync(new Dictionary<string, string?> { ["Ipam:Kubernetes:Debounce"] = "00:00:01" });
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var first = await WaitAsync(() => ipam.Configuration, "the first configuration");
+
+        string[] names = ["burst-1", "burst-2", "burst-3", "burst-4", "burst-5"];
+        foreach (var name in names)
+        {
+            ipam.Api.Apply(LoadBalancer("shop", name));
+        }
+
+        foreach (var name in names)
+        {
+            await ipam.WaitForServiceAsync("shop", name, s => Ingress(s).Length == 1);
+        }
+
+        // The status writes came back through the watch; once the cache holds them, mapping it again changes nothing.
+        var cache = ipam.Host.Services.GetRequiredService<ClusterObjectCache>();
+        await WaitAsync(() => names.All(n => cache.Find(WatchedResource.Services, "shop", n) is { } s && Ingress(s).Length == 1) ? cache : null, "the written statuses in the cache");
+        Assert.Empty(await ipam.Host.Services.GetRequiredService<KubernetesConfigurationSource>().PublishIfChangedAsync(CancellationToken.None));
+        Assert.Equal(first.Version + 1, ipam.Configuration!.Version);
+    }
+
+    [Fact]
+    public async Task ApiUnavailableAtStart_RetriesWithBackoff_ThenWritesStatus()
+    {
+        FakeApiServer? api = null;
+        await using var ipam = await StartAsync(prepare: fake =>
+        {
+            api = fake;
+            fake.FailNextLists(20);
+        });
+
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+
+        Assert.Equal(20, api!.ListsFailed);
     }
 
     [Fact]
