@@ -70,7 +70,7 @@ internal sealed partial class KubernetesConfigurationSource(
                     await PublishIfChangedAsync(stoppingToken).ConfigureAwait(false);
                     retry = false;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Fail static: the stored configuration stays; try again shortly even if nothing else changes.
                     LogPublishFailed(logger, ex);

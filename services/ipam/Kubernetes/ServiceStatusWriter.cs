@@ -3,7 +3,6 @@ using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 using IronLb.Ipam.Planning;
 using IronLb.Ipam.Reconciliation;
-using k8s.Autorest;
 
 namespace IronLb.Ipam.Kubernetes;
 
@@ -12,7 +11,8 @@ namespace IronLb.Ipam.Kubernetes;
 /// The Service as the watch last saw it is compared with what the plan says (<see cref="ServiceStatusDiff"/>), so a
 /// resync that changes nothing writes nothing. The patches name whole values, so two ipam replicas writing one
 /// Service leave it the same. Events are remembered per Service in this process: the same one is not recorded again
-/// on every resync. A write that fails is logged and tried again on the next reconcile; it never stops the others.
+/// on every resync. A write that fails (refused, timed out, unreadable answer) is logged and tried again on the next
+/// reconcile; it never stops the others, nor the reconcile loop.
 /// </remarks>
 internal sealed partial class ServiceStatusWriter(
     KubernetesApi api,
@@ -123,7 +123,7 @@ internal sealed partial class ServiceStatusWriter(
 
             return true;
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogWriteFailed(logger, ns, name, ex);
             return false;
@@ -136,7 +136,7 @@ internal sealed partial class ServiceStatusWriter(
         {
             await api.CreateServiceEventAsync(service, serviceEvent, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpOperationException or HttpRequestException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogEventFailed(logger, serviceEvent.Reason, ObjectJson.Namespace(service), ObjectJson.Name(service), ex);
         }

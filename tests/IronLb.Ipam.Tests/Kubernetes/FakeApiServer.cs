@@ -425,6 +425,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
             }
 
             await response.Body.FlushAsync(context.RequestAborted);
+            var scannedThrough = position;
             while (!ends.IsCancellationRequested)
             {
                 List<(long Version, string Type, JsonObject Object)> pending;
@@ -433,6 +434,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
                 {
                     pending = [.. _history.Where(h => h.Version > position && h.Resource == route.Resource && route.Selects(h.Object)).Select(h => (h.Version, h.Type, h.Object))];
                     changed = _changed.Task;
+                    scannedThrough = _version;
                 }
 
                 foreach (var (version, type, item) in pending)
@@ -440,6 +442,8 @@ internal sealed class FakeApiServer : IAsyncDisposable
                     await WriteEventAsync(response, type, route.AsWatchObject(item));
                     position = version;
                 }
+
+                position = Math.Max(position, scannedThrough);
 
                 try
                 {
@@ -450,6 +454,18 @@ internal sealed class FakeApiServer : IAsyncDisposable
                 {
                     // Timed out, dropped or the client went away: the server ends the watch.
                 }
+            }
+
+            // As the API server does before it ends a watch: a bookmark, so the client resumes from here.
+            if (!context.RequestAborted.IsCancellationRequested && context.Request.Query["allowWatchBookmarks"] == "true")
+            {
+                await WriteEventAsync(response, "BOOKMARK", new JsonObject
+                {
+                    ["kind"] = route.Kind,
+                    ["apiVersion"] = route.ApiVersion,
+                    ["metadata"] = new JsonObject { ["resourceVersion"] = position.ToString(CultureInfo.InvariantCulture) },
+                });
+                await response.Body.FlushAsync(CancellationToken.None);
             }
         }
     }

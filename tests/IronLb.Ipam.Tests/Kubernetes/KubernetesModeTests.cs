@@ -149,6 +149,22 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public async Task WatchDropped_ResumesFromTheLastVersionWithoutListing()
+    {
+        await using var ipam = await StartAsync();
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var servicesListed = ipam.Api.ListCount("services");
+
+        ipam.Api.DropAndHoldWatches();
+        ipam.Api.Apply(LoadBalancer("shop", "while-away"));
+        ipam.Api.ReleaseWatches();
+
+        await ipam.WaitForServiceAsync("shop", "while-away", s => Ingress(s).Length == 1);
+        Assert.Equal(servicesListed, ipam.Api.ListCount("services"));
+        Assert.Equal(0, ipam.Api.GoneServed);
+    }
+
+    [Fact]
     public async Task WatchExpired_RelistsAndLosesNothing()
     {
         await using var ipam = await StartAsync();
