@@ -96,6 +96,18 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL by PID, as a crash or the OOM killer would end it, and waits (bounded) until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await SignalAsync("-KILL");
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _process.WaitForExitAsync(wait.Token);
+    }
+
     /// <summary>SIGTERM by PID, then SIGKILL if it has not exited within a bounded wait.</summary>
     public async ValueTask DisposeAsync()
     {

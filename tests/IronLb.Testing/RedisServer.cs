@@ -10,18 +10,22 @@ public sealed partial class RedisServer : IAsyncDisposable
     private readonly ChildProcess _process;
     private readonly string _directory;
 
-    private RedisServer(ChildProcess process, string directory, int port)
+    private RedisServer(ChildProcess process, string directory, string address, int port)
     {
         _process = process;
         _directory = directory;
+        Address = address;
         Port = port;
     }
 
+    public string Address { get; }
+
     public int Port { get; }
 
-    public string Host => "127.0.0.1:" + Port.ToString(CultureInfo.InvariantCulture);
+    public string Host => Address + ":" + Port.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>Starts one on loopback, or inside <paramref name="netns"/> listening on <paramref name="address"/> there.</summary>
+    public static async Task<RedisServer> StartAsync(string? netns = null, string address = "127.0.0.1")
     {
         if (!File.Exists(Binary))
         {
@@ -32,13 +36,14 @@ public sealed partial class RedisServer : IAsyncDisposable
         var port = LoopbackPorts.Next();
         string[] arguments =
         [
-            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", directory,
-            "--save", "", "--appendonly", "no", "--protected-mode", "yes",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", address, "--dir", directory,
+            "--save", "", "--appendonly", "no", "--protected-mode", netns is null ? "yes" : "no",
         ];
         try
         {
-            var (process, _) = await ChildProcess.StartAsync(Binary, arguments, ReadyLine(), TimeSpan.FromSeconds(20));
-            return new RedisServer(process, directory, port);
+            var (file, args) = NetworkNamespace.Wrap(netns, Binary, arguments);
+            var (process, _) = await ChildProcess.StartAsync(file, args, ReadyLine(), TimeSpan.FromSeconds(20));
+            return new RedisServer(process, directory, address, port);
         }
         catch
         {

@@ -29,10 +29,10 @@ public sealed partial class SidecarProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts a sidecar for <paramref name="appId"/> and waits for its "ready grpc=… http=…" line.</summary>
+    /// <summary>Starts a sidecar for <paramref name="appId"/> (inside <paramref name="netns"/> when given) and waits for its ready line.</summary>
     public static async Task<SidecarProcess> StartAsync(
         string appId, string podName, RedisServer redis, string resourcesPath, int? appPort = null, int? grpcPort = null, int? httpPort = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? netns = null)
     {
         int grpc = grpcPort ?? LoopbackPorts.Next();
         int http = httpPort ?? LoopbackPorts.Next();
@@ -52,7 +52,8 @@ public sealed partial class SidecarProcess : IAsyncDisposable
                 daprdArguments.AddRange(["--app-port", daprdAppPort.ToString(CultureInfo.InvariantCulture)]);
             }
 
-            var (started, _) = await ChildProcess.StartAsync(daprd, daprdArguments, DaprdReadyLine(), TimeSpan.FromSeconds(60), env).ConfigureAwait(false);
+            var (daprdFile, daprdArgs) = NetworkNamespace.Wrap(netns, daprd, daprdArguments);
+            var (started, _) = await ChildProcess.StartAsync(daprdFile, daprdArgs, DaprdReadyLine(), TimeSpan.FromSeconds(60), env).ConfigureAwait(false);
             return new SidecarProcess(started, grpc, http);
         }
 
@@ -68,7 +69,8 @@ public sealed partial class SidecarProcess : IAsyncDisposable
             arguments.AddRange(["--app-port", port.ToString(CultureInfo.InvariantCulture)]);
         }
 
-        var (process, ready) = await ChildProcess.StartAsync("dotnet", arguments, ReadyLine(), TimeSpan.FromSeconds(60), environment).ConfigureAwait(false);
+        var (file, args) = NetworkNamespace.Wrap(netns, "dotnet", arguments);
+        var (process, ready) = await ChildProcess.StartAsync(file, args, ReadyLine(), TimeSpan.FromSeconds(60), environment).ConfigureAwait(false);
         return new SidecarProcess(
             process,
             int.Parse(ready.Groups["grpc"].Value, CultureInfo.InvariantCulture),

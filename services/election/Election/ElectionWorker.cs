@@ -110,7 +110,7 @@ internal sealed partial class ElectionWorker(
         foreach (var entry in entries)
         {
             var heartbeat = entry.Value is null ? null : ContractJson.Deserialize<NodeHeartbeat>(entry.Value);
-            if (heartbeat is not null && now <= heartbeat.At + heartbeat.ValidFor)
+            if (heartbeat is not null && now < heartbeat.At + heartbeat.ValidFor)
             {
                 live.Add(heartbeat.Node);
             }

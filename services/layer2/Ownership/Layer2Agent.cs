@@ -26,6 +26,7 @@ internal sealed partial class Layer2Agent(
     ILogger<Layer2Agent> logger,
     Layer2Announcer? announcer = null) : BackgroundService
 {
+    private static readonly TimeSpan LeaveTimeout = TimeSpan.FromSeconds(2);
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private OwnerSet _owners = OwnerSet.Empty;
     private DateTimeOffset _nextResync = DateTimeOffset.MinValue;
@@ -43,6 +44,17 @@ internal sealed partial class Layer2Agent(
         {
             fence.Acknowledged(at, settings.HeartbeatValidFor, settings.FenceMargin);
         }
+    }
+
+    /// <summary>
+    /// Tells election this node is leaving: a heartbeat valid for no time, so the next election pass moves its addresses
+    /// instead of waiting for the last heartbeat to expire. Only after the node stopped answering (the fence rule still
+    /// holds: the new owner starts answering after this node stopped).
+    /// </summary>
+    public async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        var heartbeat = new NodeHeartbeat(node.Value.Name, "layer2", time.GetUtcNow(), TimeSpan.Zero);
+        await store.TrySaveAsync(StateKeys.Heartbeat(node.Value.Name), ContractJson.Serialize(heartbeat), etag: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Re-reads the owners; an owner set older than the one applied is ignored.</summary>
@@ -106,9 +118,20 @@ internal sealed partial class Layer2Agent(
             await WaitAsync(stoppingToken).ConfigureAwait(false);
         }
 
-        // Clean exit: stop answering before the process ends.
+        // Clean exit (SIGTERM, a rolling update): stop answering, then hand over at once rather than after the heartbeat expires.
         announcer?.ApplyOwnership([]);
         status.Update([], fence.OpenUntil, _owners.Version);
+        try
+        {
+            using var bounded = new CancellationTokenSource(LeaveTimeout, time);
+            await LeaveAsync(bounded.Token).ConfigureAwait(false);
+            LogLeft(logger);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The heartbeat expires by itself; the hand-over just takes that much longer.
+            LogLeaveFailed(logger, ex);
+        }
     }
 
     private async Task WaitAsync(CancellationToken stoppingToken)
@@ -134,4 +157,10 @@ internal sealed partial class Layer2Agent(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Reading the owners failed; keeping the last known")]
     private static partial void LogResyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Left: election may move this node's addresses now")]
+    private static partial void LogLeft(ILogger logger);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Could not tell election this node is leaving; its addresses move when the heartbeat expires")]
+    private static partial void LogLeaveFailed(ILogger logger, Exception exception);
 }

@@ -41,8 +41,19 @@ public sealed class ElectionWorkerTests : IDisposable
         await _store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
     }
 
-    private async Task BeatAsync(string node) =>
-        await _store.TrySaveAsync(StateKeys.Heartbeat(node), ContractJson.Serialize(new NodeHeartbeat(node, "layer2", _time.GetUtcNow(), TimeSpan.FromSeconds(3))), etag: null);
+    private async Task BeatAsync(string node, double validForSeconds = 3) =>
+        await _store.TrySaveAsync(StateKeys.Heartbeat(node), ContractJson.Serialize(new NodeHeartbeat(node, "layer2", _time.GetUtcNow(), TimeSpan.FromSeconds(validForSeconds))), etag: null);
+
+    /// <summary>One address for which node1 and node2 are both eligible and alive, elected once.</summary>
+    private async Task<(ElectionWorker Worker, AddressOwner First)> ElectBetweenTwoLiveNodesAsync()
+    {
+        await WriteIntentsAsync("node1", "node2");
+        await BeatAsync("node1");
+        await BeatAsync("node2");
+        var worker = Replica("a");
+        await worker.RunOnceAsync(CancellationToken.None);
+        return (worker, (await OwnersAsync()).Owners[0]);
+    }
 
     private async Task<OwnerSet> OwnersAsync()
     {
@@ -86,12 +97,7 @@ public sealed class ElectionWorkerTests : IDisposable
     [Fact]
     public async Task RunOnce_OwnerHeartbeatExpires_AddressMovesAndEventPublished()
     {
-        await WriteIntentsAsync("node1", "node2");
-        await BeatAsync("node1");
-        await BeatAsync("node2");
-        var worker = Replica("a");
-        await worker.RunOnceAsync(CancellationToken.None);
-        var first = (await OwnersAsync()).Owners[0];
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
         var survivor = first.Node == "node1" ? "node2" : "node1";
 
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -103,6 +109,20 @@ public sealed class ElectionWorkerTests : IDisposable
         Assert.Equal(survivor, moved.Node);
         Assert.True(moved.Epoch > first.Epoch);
         Assert.Equal([Topics.OwnersChanged, Topics.OwnersChanged], _published.Topics);
+    }
+
+    [Fact]
+    public async Task RunOnce_OwnerLeft_AddressMovesWithoutWaitingForExpiry()
+    {
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
+
+        // What a layer2 agent writes on a clean stop: a heartbeat valid for no time at all.
+        await BeatAsync(first.Node, validForSeconds: 0);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var moved = Assert.Single((await OwnersAsync()).Owners);
+        Assert.NotEqual(first.Node, moved.Node);
+        Assert.True(moved.Epoch > first.Epoch);
     }
 
     [Fact]

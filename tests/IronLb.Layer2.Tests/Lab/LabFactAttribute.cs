@@ -1,4 +1,5 @@
 using IronLb.Layer2.Capture;
+using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
 

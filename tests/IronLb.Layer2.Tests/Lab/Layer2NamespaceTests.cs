@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
 

@@ -109,6 +109,19 @@ public sealed class Layer2AgentTests : IDisposable
         Assert.Equal(["203.0.113.10"], agent.Apply().Select(o => o.Address));
     }
 
+    [Fact]
+    public async Task Leave_AfterBeat_HeartbeatNoLongerValidAtAll()
+    {
+        var agent = Agent(_store);
+        await agent.BeatAsync(CancellationToken.None);
+
+        await agent.LeaveAsync(CancellationToken.None);
+
+        var heartbeat = ContractJson.Deserialize<NodeHeartbeat>((await _store.GetAsync(StateKeys.Heartbeat("node1"))).Value);
+        Assert.Equal(_time.GetUtcNow(), heartbeat!.At);
+        Assert.Equal(TimeSpan.Zero, heartbeat.ValidFor);
+    }
+
     /// <summary>The state store as seen through a sidecar that can become unreachable.</summary>
     private sealed class SwitchableStore(IStateStore inner) : IStateStore
     {

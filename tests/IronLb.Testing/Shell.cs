@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace IronLb.Layer2.Tests.Lab;
+namespace IronLb.Testing;
 
 /// <summary>Runs a lab command (ip, arping, ndisc6, ping) to completion with a deadline; a command past it is killed by PID.</summary>
-internal static class Shell
+public static class Shell
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
