@@ -5,6 +5,7 @@ using IronLb.Ipam.Planning;
 using IronLb.Ipam.Reconciliation;
 using IronLb.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace IronLb.Ipam;
 
@@ -24,9 +25,8 @@ public static class IpamRegistration
             .Bind(builder.Configuration.GetSection("Ipam"))
             .Validate(o => o.ConfigPollInterval > TimeSpan.Zero && o.ResyncInterval > TimeSpan.Zero, "Ipam:ConfigPollInterval and Ipam:ResyncInterval must be positive")
             .Validate(o => o.ConfigDirectory is null || Directory.Exists(o.ConfigDirectory), "Ipam:ConfigDirectory must be an existing folder")
-            .Validate(o => !(o.Kubernetes.Enabled && o.ConfigDirectory is not null), "Ipam:ConfigDirectory and Ipam:Kubernetes:Enabled are mutually exclusive: read from a folder or from the API, not both")
-            .Validate(o => !o.Kubernetes.Enabled || !o.Kubernetes.Problems().Any(), "Ipam:Kubernetes settings are invalid: check Kubeconfig, MetalLbNamespace, Debounce, WatchTimeout, the retry delays and ListPageSize")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<IpamOptions>, KubernetesOptionsValidation>();
         builder.Services.AddOptions<AllocationOptions>()
             .Bind(builder.Configuration.GetSection("Ipam"))
             .Validate(o => o.MaxWriteAttempts > 0, "Ipam:MaxWriteAttempts must be positive")
