@@ -14,6 +14,7 @@ internal sealed class ClusterObjectCache
     private readonly Lock _gate = new();
     private readonly Dictionary<WatchedResource, Dictionary<string, JsonObject>> _objects = WatchedResource.All.ToDictionary(r => r, _ => new Dictionary<string, JsonObject>(StringComparer.Ordinal));
     private readonly HashSet<WatchedResource> _synced = [];
+    private long _highestResourceVersion;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Rings after every change.</summary>
@@ -32,7 +33,7 @@ internal sealed class ClusterObjectCache
     }
 
     /// <summary>Replaces everything known of <paramref name="resource"/> with a fresh list: objects deleted while unwatched disappear.</summary>
-    public void Replace(WatchedResource resource, IEnumerable<JsonObject> items)
+    public void Replace(WatchedResource resource, IEnumerable<JsonObject> items, string? listResourceVersion = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         lock (_gate)
@@ -45,6 +46,7 @@ internal sealed class ClusterObjectCache
             }
 
             _synced.Add(resource);
+            Observe(listResourceVersion);
         }
 
         Ring();
@@ -63,9 +65,20 @@ internal sealed class ClusterObjectCache
             {
                 _objects[resource][KeyOf(item)] = item;
             }
+
+            Observe(ObjectJson.ResourceVersion(item));
         }
 
         Ring();
+    }
+
+    /// <summary>Notes a resourceVersion a bookmark brought: everything up to it has been seen.</summary>
+    public void Bookmark(string? resourceVersion)
+    {
+        lock (_gate)
+        {
+            Observe(resourceVersion);
+        }
     }
 
     /// <summary>Stores what a write returned, unless a watch has deleted the object meanwhile.</summary>
@@ -92,15 +105,32 @@ internal sealed class ClusterObjectCache
     }
 
     /// <summary>Every object of every resource, as of now. The objects are shared: readers must not change them.</summary>
-    public IReadOnlyDictionary<WatchedResource, IReadOnlyList<JsonObject>> Snapshot()
+    public IReadOnlyDictionary<WatchedResource, IReadOnlyList<JsonObject>> Snapshot() => Snapshot(out _);
+
+    /// <summary>
+    /// Every object of every resource, and the highest resourceVersion this view has seen (a list, an event, a
+    /// bookmark; 0 when none could be read as a number). Taken together, so the view holds everything up to it.
+    /// </summary>
+    public IReadOnlyDictionary<WatchedResource, IReadOnlyList<JsonObject>> Snapshot(out long highestResourceVersion)
     {
         lock (_gate)
         {
+            highestResourceVersion = _highestResourceVersion;
             return _objects.ToDictionary(e => e.Key, e => (IReadOnlyList<JsonObject>)[.. e.Value.Values]);
         }
     }
 
     private void Ring() => _changes.Writer.TryWrite(true);
+
+    // Under the lock. resourceVersions are etcd revisions in every API server there is, though clients are told not to
+    // rely on it; one that is not a number is simply not counted.
+    private void Observe(string? resourceVersion)
+    {
+        if (long.TryParse(resourceVersion, out var version) && version > _highestResourceVersion)
+        {
+            _highestResourceVersion = version;
+        }
+    }
 
     private static string KeyOf(JsonObject item) => ObjectJson.Namespace(item) + "/" + ObjectJson.Name(item);
 

@@ -1,4 +1,5 @@
 using IronLb.Core.Configuration;
+using IronLb.Core.SharedConfiguration;
 using IronLb.Ipam.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +17,11 @@ internal sealed partial class KubernetesConfigurationSource(
     ClusterObjectCache cache,
     ResourceWatcher watcher,
     ConfigurationIntake intake,
+    ConfigurationState state,
     IOptions<IpamOptions> options,
     TimeProvider time,
     ILogger<KubernetesConfigurationSource> logger) : BackgroundService
 {
-    /// <summary>What /status shows as the configuration's source.</summary>
-    public const string SourceLabel = "kubernetes";
-
     private ClusterConfiguration? _handled;
 
     /// <summary>Maps the cache and publishes it if it is complete, valid and changed; returns the errors found (empty when accepted or unchanged).</summary>
@@ -33,14 +32,25 @@ internal sealed partial class KubernetesConfigurationSource(
             return [];
         }
 
-        var loaded = ClusterConfigurationMapper.Map(cache.Snapshot(), options.Value.Kubernetes.MetalLbNamespace);
+        var loaded = ClusterConfigurationMapper.Map(cache.Snapshot(out var seen), options.Value.Kubernetes.MetalLbNamespace);
         var configuration = loaded.Configuration;
         if (configuration.Equals(_handled))
         {
             return [];
         }
 
-        var errors = await intake.SubmitAsync(SourceLabel, configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
+        // Another replica whose watches are ahead may have stored a newer view; storing ours would roll the cluster
+        // back (release a Service we have not seen yet) until we catch up. The events that make the difference are
+        // on their way to us and will ring again. A heuristic, not a fence: the highest resourceVersion seen on any
+        // resource does not prove every other watch has caught up with it, and the check and the store are two steps.
+        if (await state.ReadAsync(cancellationToken).ConfigureAwait(false) is { } stored
+            && ViewWatermark.TryRead(stored.Source, out var storedSeen) && storedSeen > seen)
+        {
+            LogBehind(logger, seen, storedSeen);
+            return [];
+        }
+
+        var errors = await intake.SubmitAsync(ViewWatermark.Label(seen), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
 
         // A rejected set is handled too: its errors are reported once, not on every event until it is fixed.
         _handled = configuration;
@@ -85,6 +95,9 @@ internal sealed partial class KubernetesConfigurationSource(
 
         await Task.WhenAll(watches).ConfigureAwait(false);
     }
+
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "Not storing the view at resourceVersion {Seen}: the stored one is from {StoredSeen}")]
+    private static partial void LogBehind(ILogger logger, long seen, long storedSeen);
 
     [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Could not store the configuration read from the Kubernetes API; retrying")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception);

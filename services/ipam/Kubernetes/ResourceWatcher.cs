@@ -73,7 +73,11 @@ internal sealed partial class ResourceWatcher(
             await foreach (var change in api.WatchAsync(resource, position.ResourceVersion, e => failure ??= e, cancellationToken).ConfigureAwait(false))
             {
                 received++;
-                if (change.Type != WatchEventType.Bookmark)
+                if (change.Type == WatchEventType.Bookmark)
+                {
+                    cache.Bookmark(ObjectJson.ResourceVersion(change.Object));
+                }
+                else
                 {
                     cache.Apply(resource, change.Type == WatchEventType.Deleted, change.Object);
                 }
@@ -117,7 +121,7 @@ internal sealed partial class ResourceWatcher(
         }
         while (continueToken is not null);
 
-        cache.Replace(resource, items);
+        cache.Replace(resource, items, resourceVersion);
         LogListed(logger, resource.ToString(), items.Count, resourceVersion);
 
         // Without a version the watch starts from "any", which the server answers with the current state again.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IronLb.Core.Configuration;
+using IronLb.Core.SharedConfiguration;
 using IronLb.Ipam.Allocation;
 using IronLb.Ipam.Configuration;
 using IronLb.Ipam.Kubernetes;
@@ -78,6 +79,26 @@ public sealed class KubernetesModeTests
         await second.Host.Services.GetRequiredService<IpamWorker>().RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(versions, ServiceVersions(first));
+    }
+
+    [Fact]
+    public async Task StoredViewFromAReplicaAhead_NotRolledBack()
+    {
+        await using var ipam = await StartAsync();
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var current = await WaitAsync(() => ipam.Configuration, "the first configuration");
+        var state = ipam.Host.Services.GetRequiredService<ConfigurationState>();
+        var ahead = current.Configuration with { Services = ValueList.From(current.Configuration.Services.Where(s => s.Name != "ingress")) };
+        var stored = await state.PublishAsync(ahead, ViewWatermark.Label(long.MaxValue / 2), CancellationToken.None);
+
+        ipam.Api.Apply(LoadBalancer("shop", "cart"));
+        var cache = ipam.Host.Services.GetRequiredService<ClusterObjectCache>();
+        await WaitAsync(() => cache.Find(WatchedResource.Services, "shop", "cart"), "shop/cart in the cache");
+
+        Assert.Empty(await ipam.Host.Services.GetRequiredService<KubernetesConfigurationSource>().PublishIfChangedAsync(CancellationToken.None));
+        var after = await state.ReadAsync(CancellationToken.None);
+        Assert.Equal(stored.Version, after!.Version);
+        Assert.DoesNotContain(after.Configuration.Services, s => s.Name == "cart");
     }
 
     [Fact]
