@@ -24,12 +24,16 @@ internal sealed partial class DaprAppProcess : IAsyncDisposable
 
     public string Output => $"--- {AppId} ---\n{_app.Output}\n--- {AppId} sidecar ---\n{_sidecar.Output}";
 
-    /// <summary>Starts the sidecar, then the service built from <paramref name="projectDirectory"/>, pointed at each other.</summary>
+    /// <summary>
+    /// Starts the sidecar, then the service built from <paramref name="projectDirectory"/>, pointed at each other; both
+    /// inside <paramref name="netns"/> when given (then /status is reachable only from there).
+    /// </summary>
     public static async Task<DaprAppProcess> StartAsync(
-        string appId, string projectDirectory, string assemblyName, RedisServer redis, string resourcesPath, IReadOnlyDictionary<string, string> settings)
+        string appId, string projectDirectory, string assemblyName, RedisServer redis, string resourcesPath, IReadOnlyDictionary<string, string> settings,
+        string? netns = null, string? podName = null)
     {
         var appPort = LoopbackPorts.Next();
-        var sidecar = await SidecarProcess.StartAsync(appId, appId + "-0", redis, resourcesPath, appPort);
+        var sidecar = await SidecarProcess.StartAsync(appId, podName ?? appId + "-0", redis, resourcesPath, appPort, netns: netns);
         try
         {
             var environment = new Dictionary<string, string>(settings)
@@ -38,8 +42,8 @@ internal sealed partial class DaprAppProcess : IAsyncDisposable
                 ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture),
                 ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
             };
-            var (app, _) = await ChildProcess.StartAsync(
-                "dotnet", [RepositoryLayout.BuiltAssembly(projectDirectory, assemblyName)], ListeningLine(), TimeSpan.FromSeconds(90), environment);
+            var (file, arguments) = NetworkNamespace.Wrap(netns, "dotnet", [RepositoryLayout.BuiltAssembly(projectDirectory, assemblyName)]);
+            var (app, _) = await ChildProcess.StartAsync(file, arguments, ListeningLine(), TimeSpan.FromSeconds(90), environment);
             return new DaprAppProcess(appId, sidecar, app, appPort);
         }
         catch
@@ -48,6 +52,12 @@ internal sealed partial class DaprAppProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Ends the service (not its sidecar) with SIGTERM, as a rolling update does; true when it exited in time.</summary>
+    public async Task<bool> TerminateAppAsync() => await _app.TerminateAsync(TimeSpan.FromSeconds(15)) is not null;
+
+    /// <summary>Ends the service (not its sidecar) with SIGKILL, as a crash does.</summary>
+    public Task KillAppAsync() => _app.KillAsync();
 
     public async ValueTask DisposeAsync()
     {

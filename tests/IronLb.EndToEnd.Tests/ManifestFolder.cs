@@ -2,13 +2,13 @@ using IronLb.Testing;
 
 namespace IronLb.EndToEnd.Tests;
 
-/// <summary>A temporary copy of examples/ that a test may change, removed on dispose.</summary>
+/// <summary>A temporary folder of manifests, a copy of examples/ unless asked to start empty, removed on dispose.</summary>
 internal sealed class ManifestFolder : IDisposable
 {
-    public ManifestFolder()
+    public ManifestFolder(bool copyExamples = true)
     {
         Path = Directory.CreateTempSubdirectory("ironlb-manifests-").FullName;
-        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.PathOf("examples")))
+        foreach (var file in copyExamples ? Directory.EnumerateFiles(RepositoryLayout.PathOf("examples")) : [])
         {
             File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
         }

@@ -15,7 +15,7 @@ public sealed class MultiProcessTests
     {
         using var manifests = new ManifestFolder();
         await using var redis = await RedisServer.StartAsync();
-        var resources = CopyComponents(redis);
+        var resources = DaprComponents.CopyFor(redis);
         var apps = new List<DaprAppProcess>();
         try
         {
@@ -79,21 +79,5 @@ public sealed class MultiProcessTests
         {
             throw new TimeoutException($"{app.AppId}: {ex.Message}\n{string.Join('\n', all.Select(a => a.Output))}", ex);
         }
-    }
-
-    /// <summary>The repository's components/, pointed at this test's Redis and with short redelivery times.</summary>
-    private static string CopyComponents(RedisServer redis)
-    {
-        var directory = Directory.CreateTempSubdirectory("ironlb-components-").FullName;
-        foreach (var file in Directory.EnumerateFiles(RepositoryLayout.PathOf("components"), "*.yaml"))
-        {
-            var text = File.ReadAllText(file)
-                .Replace("127.0.0.1:6379", redis.Host, StringComparison.Ordinal)
-                .Replace("\"15s\"", "\"2s\"", StringComparison.Ordinal)
-                .Replace("\"5s\"", "\"1s\"", StringComparison.Ordinal);
-            File.WriteAllText(Path.Combine(directory, Path.GetFileName(file)), text);
-        }
-
-        return directory;
     }
 }

@@ -89,33 +89,40 @@ internal sealed partial class Layer2Agent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await BeatAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The fence closes by itself if this goes on; nothing else to do but try again.
-                LogHeartbeatFailed(logger, ex);
-            }
-
-            try
-            {
-                if (time.GetUtcNow() >= _nextResync)
+                try
                 {
-                    await ResyncAsync(stoppingToken).ConfigureAwait(false);
+                    await BeatAsync(stoppingToken).ConfigureAwait(false);
                 }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Fail static: keep the owners we know while the fence is open.
-                LogResyncFailed(logger, ex);
-            }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The fence closes by itself if this goes on; nothing else to do but try again.
+                    LogHeartbeatFailed(logger, ex);
+                }
 
-            Apply();
-            await WaitAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    if (time.GetUtcNow() >= _nextResync)
+                    {
+                        await ResyncAsync(stoppingToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Fail static: keep the owners we know while the fence is open.
+                    LogResyncFailed(logger, ex);
+                }
+
+                Apply();
+                await WaitAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
         }
 
         // Clean exit (SIGTERM, a rolling update): stop answering, then hand over at once rather than after the heartbeat expires.
