@@ -24,6 +24,10 @@ internal sealed partial class KubernetesConfigurationSource(
 {
     private ClusterConfiguration? _handled;
 
+    // Since when the stored view has been newer than ours; null when it is not. While set, the loop checks again
+    // without waiting for an event.
+    private DateTimeOffset? _behindSince;
+
     /// <summary>Maps the cache and publishes it if it is complete, valid and changed; returns the errors found (empty when accepted or unchanged).</summary>
     public async Task<IReadOnlyList<ConfigurationError>> PublishIfChangedAsync(CancellationToken cancellationToken)
     {
@@ -41,14 +45,20 @@ internal sealed partial class KubernetesConfigurationSource(
 
         // Another replica whose watches are ahead may have stored a newer view; storing ours would roll the cluster
         // back (release a Service we have not seen yet) until we catch up. The events that make the difference are
-        // on their way to us and will ring again. A heuristic, not a fence: the highest resourceVersion seen on any
-        // resource does not prove every other watch has caught up with it, and the check and the store are two steps.
+        // on their way to us. A heuristic, not a fence: the highest resourceVersion seen on any resource does not
+        // prove every other watch has caught up with it, and the check and the store are two steps. It gives way
+        // after MaxLag, because resourceVersions can go back (an etcd restored from a backup) and we must not wait
+        // for one we will never see.
+        var now = time.GetUtcNow();
         if (await state.ReadAsync(cancellationToken).ConfigureAwait(false) is { } stored
-            && ViewWatermark.TryRead(stored.Source, out var storedSeen) && storedSeen > seen)
+            && ViewWatermark.TryRead(stored.Source, out var storedSeen) && storedSeen > seen
+            && now - (_behindSince ??= now) < options.Value.Kubernetes.MaxLag)
         {
             LogBehind(logger, seen, storedSeen);
             return [];
         }
+
+        _behindSince = null;
 
         var errors = await intake.SubmitAsync(ViewWatermark.Label(seen), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
 
@@ -78,7 +88,7 @@ internal sealed partial class KubernetesConfigurationSource(
                 try
                 {
                     await PublishIfChangedAsync(stoppingToken).ConfigureAwait(false);
-                    retry = false;
+                    retry = _behindSince is not null;
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {

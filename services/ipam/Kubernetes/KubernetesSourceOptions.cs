@@ -24,6 +24,12 @@ public sealed class KubernetesSourceOptions
     /// <summary>The longest delay between retries. Default: 30 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a replica holds back a view older than the stored one (another replica's watches are ahead) before it
+    /// stores it anyway, as after an etcd restore resourceVersions can go back. Default: 30 s.
+    /// </summary>
+    public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Objects per list page. Default: 500.</summary>
     public int ListPageSize { get; set; } = 500;
 
@@ -40,9 +46,9 @@ public sealed class KubernetesSourceOptions
             yield return "Ipam:Kubernetes:Kubeconfig must be an existing file";
         }
 
-        if (Debounce < TimeSpan.Zero || WatchTimeout < TimeSpan.FromSeconds(1) || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        if (Debounce < TimeSpan.Zero || WatchTimeout < TimeSpan.FromSeconds(1) || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxLag < TimeSpan.Zero)
         {
-            yield return "Ipam:Kubernetes: Debounce must not be negative, WatchTimeout must be at least 1 s, RetryDelay positive and MaxRetryDelay at least RetryDelay";
+            yield return "Ipam:Kubernetes: Debounce and MaxLag must not be negative, WatchTimeout must be at least 1 s, RetryDelay positive and MaxRetryDelay at least RetryDelay";
         }
 
         if (ListPageSize < 1)

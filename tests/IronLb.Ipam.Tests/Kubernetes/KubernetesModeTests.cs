@@ -102,6 +102,23 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public async Task StoredViewAheadForLongerThanMaxLag_OursStoredAnyway()
+    {
+        await using var ipam = await StartAsync(new Dictionary<string, string?> { ["Ipam:Kubernetes:MaxLag"] = "00:00:00.500" });
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).Length == 1);
+        var current = await WaitAsync(() => ipam.Configuration, "the first configuration");
+        var state = ipam.Host.Services.GetRequiredService<ConfigurationState>();
+
+        // As after an etcd restore: the stored view claims a resourceVersion this cluster will not reach again.
+        var ahead = current.Configuration with { Services = ValueList.From(current.Configuration.Services.Where(s => s.Name != "ingress")) };
+        await state.PublishAsync(ahead, ViewWatermark.Label(long.MaxValue / 2), CancellationToken.None);
+        ipam.Api.Apply(LoadBalancer("shop", "cart"));
+
+        await ipam.WaitForServiceAsync("shop", "cart", s => Ingress(s).Length == 1);
+        Assert.Contains(ipam.Configuration!.Configuration.Services, s => s.Name == "ingress");
+    }
+
+    [Fact]
     public async Task ServiceAddedThroughWatch_GetsAnAddress()
     {
         await using var ipam = await StartAsync();
