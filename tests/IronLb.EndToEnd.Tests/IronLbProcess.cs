@@ -21,19 +21,26 @@ internal sealed partial class IronLbProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<IronLbProcess> StartAsync(string configDirectory, string node, string? stateDirectory = null)
+    /// <summary>
+    /// Starts `ironlb run`. By default in this machine's own network namespace with --dry-run (compute everything, send
+    /// nothing); inside <paramref name="netns"/> it announces for real, and /status is reachable only from there.
+    /// </summary>
+    public static async Task<IronLbProcess> StartAsync(string configDirectory, string node, string? stateDirectory = null, string? netns = null)
     {
         var state = stateDirectory ?? Directory.CreateTempSubdirectory("ironlb-state-").FullName;
         var port = LoopbackPorts.Next();
-        string[] arguments =
+        List<string> arguments =
         [
             RepositoryLayout.BuiltAssembly("src/IronLb.Cli", "ironlb"), "run", "--config", configDirectory, "--node", node,
             "--state", state, "--listen", "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture),
-
-            // These tests run in the machine's own network namespace: compute everything, send nothing.
-            "--dry-run",
         ];
-        var (process, _) = await ChildProcess.StartAsync("dotnet", arguments, ListeningLine(), TimeSpan.FromSeconds(60));
+        if (netns is null)
+        {
+            arguments.Add("--dry-run");
+        }
+
+        var (file, args) = NetworkNamespace.Wrap(netns, "dotnet", arguments);
+        var (process, _) = await ChildProcess.StartAsync(file, args, ListeningLine(), TimeSpan.FromSeconds(60));
         return new IronLbProcess(process, state, port);
     }
 

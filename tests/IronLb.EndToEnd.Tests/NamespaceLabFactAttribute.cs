@@ -6,7 +6,7 @@ namespace IronLb.EndToEnd.Tests;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NamespaceLabFactAttribute : FactAttribute
 {
-    private static readonly string[] Tools = ["ip", "ping", "redis-server"];
+    private static readonly string[] Tools = ["ip", "ping", "arping", "ndisc6", "redis-server"];
 
     public NamespaceLabFactAttribute()
     {

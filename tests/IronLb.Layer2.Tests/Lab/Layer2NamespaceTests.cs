@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
 using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
 
 /// <summary>The announcer on a real (namespaced) LAN: arping, ndisc6 and the peer kernel's neighbour cache see it.</summary>
-public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
+public sealed class Layer2NamespaceTests : IClassFixture<Layer2Lab>
 {
     private const string Vip = "203.0.113.20";
     private const string Vip6 = "2001:db8:1:20::20";
@@ -153,27 +152,11 @@ public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
 
     private NodeOwned Owned(string address, params string[] interfaces) => new(address, interfaces, _lab.NextEpoch());
 
-    /// <summary>The MACs that answered, one per reply (Habets arping: "42 bytes from MAC (IP): index=...").</summary>
-    private List<string> Arping(string peerInterface, string address, int count)
-    {
-        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", "netns", "exec", _lab.Peer, "arping", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "-W", "0.3", "-i", peerInterface, address);
-        return ArpingReply().Matches(result.Output).Select(m => m.Groups[1].Value).ToList();
-    }
+    private List<string> Arping(string peerInterface, string address, int count) => NeighbourProbe.Arping(_lab.Peer, peerInterface, address, count);
 
-    /// <summary>The target link-layer address ndisc6 got, or null when nobody answered.</summary>
-    private string? Ndisc6(string peerInterface, string address)
-    {
-        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", "netns", "exec", _lab.Peer, "ndisc6", "-1", "-n", "-r", "2", "-w", "500", address, peerInterface);
-        var match = Ndisc6Reply().Match(result.Output);
-        return match.Success ? match.Groups[1].Value : null;
-    }
+    private string? Ndisc6(string peerInterface, string address) => NeighbourProbe.Ndisc6(_lab.Peer, peerInterface, address);
 
-    private string? PeerNeighbour(string address)
-    {
-        var output = Shell.Must("ip", "-n", _lab.Peer, "neigh", "show", address, "dev", "eth0");
-        var match = NeighbourLladdr().Match(output);
-        return match.Success ? match.Groups[1].Value : null;
-    }
+    private string? PeerNeighbour(string address) => NeighbourProbe.NeighbourMac(_lab.Peer, address);
 
     /// <summary>Polls the peer's cache until it shows <paramref name="expected"/> or two seconds pass: the gratuitous
     /// frame was sent before Apply returned, but the peer kernel processes it on its own softirq.</summary>
@@ -192,13 +175,4 @@ public sealed partial class Layer2NamespaceTests : IClassFixture<Layer2Lab>
 
         return seen;
     }
-
-    [GeneratedRegex(@"bytes from ([0-9a-f:]{17}) \(")]
-    private static partial Regex ArpingReply();
-
-    [GeneratedRegex(@"Target link-layer address: ([0-9A-Fa-f:]{17})")]
-    private static partial Regex Ndisc6Reply();
-
-    [GeneratedRegex(@"lladdr ([0-9a-f:]{17})")]
-    private static partial Regex NeighbourLladdr();
 }
