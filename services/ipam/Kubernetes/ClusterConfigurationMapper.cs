@@ -11,8 +11,9 @@ namespace IronLb.Ipam.Kubernetes;
 /// <list type="bullet">
 /// <item>only LoadBalancer Services, their EndpointSlices, and the Secrets a BGPPeer's passwordSecret names are kept;
 /// a cluster's other Services, slices and Secrets would only bloat the document every service reads;</item>
-/// <item>a Service's status and its metallb.io/ip-allocated-from-pool annotation are ipam's output: kept, every
-/// status write would come back as a new configuration version.</item>
+/// <item>a Service's status and its metallb.io/ip-allocated-from-pool annotation are ipam's output: left out, or every
+/// status write would come back as a new configuration version. What stays is the ingress the Service had when
+/// first seen (<see cref="FirstSeenIngress"/>), so addresses MetalLB gave before a switch are kept.</item>
 /// </list>
 /// Objects are ordered by namespace and name, so the same cluster always maps to an equal configuration.
 /// </remarks>
@@ -24,7 +25,8 @@ internal static class ClusterConfigurationMapper
     private const string ServiceNameLabel = "kubernetes.io/service-name";
 
     /// <summary>Maps a snapshot of the watched objects; errors are the loader's, the caller validates.</summary>
-    public static ManifestLoadResult Map(IReadOnlyDictionary<WatchedResource, IReadOnlyList<JsonObject>> objects, string metalLbNamespace)
+    public static ManifestLoadResult Map(
+        IReadOnlyDictionary<WatchedResource, IReadOnlyList<JsonObject>> objects, string metalLbNamespace, IReadOnlyDictionary<string, JsonArray>? firstSeenIngress = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         var services = ItemsOf(objects, WatchedResource.Services).Where(IsLoadBalancer).ToList();
@@ -47,7 +49,7 @@ internal static class ClusterConfigurationMapper
 
             foreach (var item in kept.OrderBy(ObjectJson.Namespace, StringComparer.Ordinal).ThenBy(ObjectJson.Name, StringComparer.Ordinal))
             {
-                items.Add(Prepare(resource, item));
+                items.Add(Prepare(resource, item, firstSeenIngress));
             }
         }
 
@@ -87,7 +89,7 @@ internal static class ClusterConfigurationMapper
         return (string.IsNullOrEmpty(ns) ? ObjectJson.Namespace(peer) : ns, name);
     }
 
-    private static JsonObject Prepare(WatchedResource resource, JsonObject source)
+    private static JsonObject Prepare(WatchedResource resource, JsonObject source, IReadOnlyDictionary<string, JsonArray>? firstSeenIngress)
     {
         var item = (JsonObject)source.DeepClone();
         Stamp(resource, item);
@@ -99,6 +101,11 @@ internal static class ClusterConfigurationMapper
         if (resource == WatchedResource.Services)
         {
             item.Remove("status");
+            if (firstSeenIngress is not null && firstSeenIngress.TryGetValue(FirstSeenIngress.KeyOf(source), out var ingress) && ingress.Count > 0)
+            {
+                item["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = ingress.DeepClone() } };
+            }
+
             if (item["metadata"]?["annotations"] is JsonObject annotations)
             {
                 annotations.Remove(ServiceAnnotations.IpAllocatedFromPool);

@@ -22,6 +22,7 @@ internal sealed partial class KubernetesConfigurationSource(
     TimeProvider time,
     ILogger<KubernetesConfigurationSource> logger) : BackgroundService
 {
+    private readonly FirstSeenIngress _firstSeenIngress = new();
     private ClusterConfiguration? _handled;
 
     // Since when the stored view has been newer than ours; null when it is not. While set, the loop checks again
@@ -36,7 +37,9 @@ internal sealed partial class KubernetesConfigurationSource(
             return [];
         }
 
-        var loaded = ClusterConfigurationMapper.Map(cache.Snapshot(out var seen), options.Value.Kubernetes.MetalLbNamespace);
+        var snapshot = cache.Snapshot(out var seen);
+        var firstSeen = _firstSeenIngress.Update(snapshot.TryGetValue(WatchedResource.Services, out var services) ? services : []);
+        var loaded = ClusterConfigurationMapper.Map(snapshot, options.Value.Kubernetes.MetalLbNamespace, firstSeen);
         var configuration = loaded.Configuration;
         if (configuration.Equals(_handled))
         {

@@ -10,8 +10,9 @@ namespace IronLb.Ipam.Planning;
 /// <remarks>
 /// Deterministic: the same configuration and held allocations always give the same result. Order matters
 /// when addresses are contested, so it is fixed: held allocations that are still valid are kept first (a
-/// configuration change never moves a Service that may stay), then Services asking for specific addresses,
-/// then everyone else; within each step by namespace and name.
+/// configuration change never moves a Service that may stay), then addresses a Service that holds nothing
+/// already carries in its status (what MetalLB, or a reset store, gave it), then Services asking for specific
+/// addresses, then everyone else; within each step by namespace and name.
 /// </remarks>
 internal static class AllocationSolver
 {
@@ -52,12 +53,14 @@ internal static class AllocationSolver
         var allocator = new AddressAllocator(pools);
         var errors = new Dictionary<ServiceKey, string>();
         var requests = new List<AllocationRequest>();
+        var inStatus = new Dictionary<ServiceKey, IReadOnlyList<IpAddressValue>>();
         foreach (var service in configuration.Services.Where(s => AllocationRequestReader.IsHandled(s, loadBalancerClass)))
         {
             var labels = namespaceLabels is not null && namespaceLabels.TryGetValue(service.Namespace, out var l) ? l : null;
             if (AllocationRequestReader.TryRead(service, labels, out var request, out var error))
             {
                 requests.Add(request!);
+                inStatus[request!.Service] = StatusAddresses(service);
             }
             else
             {
@@ -77,6 +80,14 @@ internal static class AllocationSolver
                 // A held allocation that is no longer valid is simply not restored; the Service competes again below.
                 allocator.Restore(request, previous.Addresses);
             }
+        }
+
+        // A Service the store knows nothing about may already have addresses: MetalLB gave them before the switch to
+        // IronLB, or the store was reset. Like MetalLB's controller on start, keep them when they are still valid, so
+        // switching (or losing the store) moves no Service. Stored allocations came first, so they win any contest.
+        foreach (var request in requests.Where(r => !held.ContainsKey(r.Service) && inStatus[r.Service].Count > 0))
+        {
+            allocator.Restore(request, inStatus[request.Service]);
         }
 
         foreach (var request in requests)
@@ -102,6 +113,21 @@ internal static class AllocationSolver
         }
 
         return new Solution(allocator, plans, poolErrors);
+    }
+
+    /// <summary>The IP addresses in status.loadBalancer.ingress, primary family first; hostnames and unparsable entries skipped.</summary>
+    private static List<IpAddressValue> StatusAddresses(Service service)
+    {
+        var addresses = new List<IpAddressValue>();
+        foreach (var ingress in service.Status.LoadBalancerIngress)
+        {
+            if (IpAddressValue.TryParse(ingress.Ip, out var address))
+            {
+                addresses.Add(address);
+            }
+        }
+
+        return addresses;
     }
 
     private static bool Overlap(AddressRange a, AddressRange b) => a.Family == b.Family && a.First <= b.Last && b.First <= a.Last;

@@ -119,6 +119,31 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public async Task AddressesMetalLbGaveBeforeTheSwitch_KeptWhenStillValid()
+    {
+        // What a cluster looks like when MetalLB served it: status written, nothing in IronLB's store yet.
+        await using var ipam = await StartAsync(prepare: api =>
+        {
+            foreach (var (name, address) in new[] { ("web", "203.0.113.20"), ("api", "192.0.2.200") })
+            {
+                var service = api.Get("Service", "shop", name)!;
+                Assert.True(api.Delete("Service", "shop", name));
+                service["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = address }) } };
+                api.Apply(service);
+            }
+        });
+
+        var web = await ipam.WaitForServiceAsync("shop", "web", s => Pool(s) is not null);
+        var api = await ipam.WaitForServiceAsync("shop", "api", s => Pool(s) is not null);
+
+        Assert.Equal(["203.0.113.20"], Ingress(web));
+        Assert.Equal("public-v4", Pool(web));
+
+        // 192.0.2.200 is in no pool: api gets an address afresh, the lowest free one as always.
+        Assert.Equal(["203.0.113.2"], Ingress(api));
+    }
+
+    [Fact]
     public async Task ServiceAddedThroughWatch_GetsAnAddress()
     {
         await using var ipam = await StartAsync();
