@@ -41,7 +41,7 @@ internal static class NodePeers
             if (Resolve(peer, self, configuration) is { } settings)
             {
                 peers.Add(settings);
-                if (EchoModeNotice(peer, configuration) is { } notice)
+                if (EchoModeNotice(peer, settings) is { } notice)
                 {
                     found.Add(notice);
                 }
@@ -142,9 +142,13 @@ internal static class NodePeers
             return null;
         }
 
-        // MetalLB's BFDProfile defaults: 300 ms intervals, multiplier 3, minimum TTL 254, active.
+        // MetalLB's BFDProfile defaults: 300 ms intervals, multiplier 3, minimum TTL 254, active, echo off at 50 ms.
+        // echoInterval is both what we send echo at and what we accept, as MetalLB's FRR reads it.
+        var echo = profile.Spec.EchoMode == true ? TimeSpan.FromMilliseconds(profile.Spec.EchoInterval ?? 50) : TimeSpan.Zero;
         return new BfdSettings
         {
+            EchoTransmitInterval = echo,
+            RequiredMinEchoRx = echo,
             DesiredMinTx = TimeSpan.FromMilliseconds(profile.Spec.TransmitInterval ?? 300),
             RequiredMinRx = TimeSpan.FromMilliseconds(profile.Spec.ReceiveInterval ?? 300),
             DetectMultiplier = (byte)Math.Clamp(profile.Spec.DetectMultiplier ?? 3, 2, 255),
@@ -154,12 +158,11 @@ internal static class NodePeers
     }
 
     /// <summary>
-    /// The BFD echo function (RFC 5880 §6.4) is not implemented: the session runs in asynchronous mode with control
-    /// packets only, and says so rather than pretending. Echo packets are addressed to the sender itself and must be
-    /// sent as raw link-layer frames to the peer's MAC so that its forwarding loops them back; see the README.
+    /// Echo runs on single-hop IPv4 sessions only: RFC 5883 §3 rules it out over several hops, and IPv6 echo is not
+    /// built. Elsewhere the session runs with control packets only and says so rather than pretending.
     /// </summary>
-    private static string? EchoModeNotice(BgpPeer peer, ClusterConfiguration configuration) =>
-        configuration.BfdProfiles.FirstOrDefault(p => p.Name == peer.Spec.BfdProfile) is { Spec.EchoMode: true } profile
-            ? $"BGPPeer/{peer.Name}: BFDProfile/{profile.Name} echoMode is not supported; BFD runs with control packets only"
+    private static string? EchoModeNotice(BgpPeer peer, BgpPeerSettings settings) =>
+        settings.Bfd is { EchoTransmitInterval.Ticks: > 0 } && (settings.EbgpMultihopTtl is not null || settings.PeerAddress.AddressFamily != AddressFamily.InterNetwork)
+            ? $"BGPPeer/{peer.Name}: BFDProfile/{peer.Spec.BfdProfile} echoMode is not supported on {(settings.EbgpMultihopTtl is not null ? "a multi-hop" : "an IPv6")} session; BFD runs with control packets only"
             : null;
 }

@@ -64,6 +64,20 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         var discriminator = (uint)Random.Shared.Next(1, int.MaxValue);
         var destination = new IPEndPoint(peer, multihop ? _multihopPort : _singleHopPort);
         var bfdPeer = new BfdPeer(key, sender, destination, settings, discriminator, _time, onStateChanged);
+        if (!multihop && settings.EchoTransmitInterval > TimeSpan.Zero)
+        {
+            // RFC 5883 §3: no echo over multiple hops. Single-hop echo leaves from the address the route to the peer uses.
+            var local = source ?? RouteSource(peer);
+            if (BfdEchoLink.TryOpen(_sockets, local, peer, bfdPeer.ReceiveEcho, _logger, out var reason) is { } echo)
+            {
+                bfdPeer.UseEcho(echo);
+            }
+            else
+            {
+                LogEchoUnavailable(_logger, peer, reason!);
+            }
+        }
+
         lock (_gate)
         {
             _byKey[key] = bfdPeer;
@@ -185,6 +199,14 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>The source address the kernel picks for <paramref name="peer"/> (a route lookup; UDP connect sends nothing).</summary>
+    private IPAddress RouteSource(IPAddress peer)
+    {
+        using var probe = _sockets.CreateDatagram(peer.AddressFamily);
+        probe.Connect(new IPEndPoint(peer, _singleHopPort));
+        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+    }
+
     /// <summary>RFC 5881 §4 and RFC 5883 §5: the source port is in 49152–65535.</summary>
     private static void BindSourcePort(Socket socket, IPAddress source)
     {
@@ -205,6 +227,9 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
 
     [LoggerMessage(EventId = 4400, Level = LogLevel.Warning, Message = "BFD: receive failed ({Error})")]
     private static partial void LogReceiveFailed(ILogger logger, SocketError error);
+
+    [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "BFD echo towards {Peer} is off: {Reason}")]
+    private static partial void LogEchoUnavailable(ILogger logger, IPAddress peer, string reason);
 
     [LoggerMessage(EventId = 4401, Level = LogLevel.Debug, Message = "BFD: refused a packet from {Peer} (TTL {Ttl}, or the wrong port or local address)")]
     private static partial void LogRefused(ILogger logger, IPAddress peer, int ttl);

@@ -16,11 +16,15 @@ internal enum BfdDiagnostic : byte
 {
     None = 0,
     ControlDetectionTimeExpired = 1,
+    EchoFunctionFailed = 2,
     NeighborSignaledSessionDown = 3,
     AdministrativelyDown = 7,
 }
 
-/// <summary>A BFD Control packet without authentication (RFC 5880 §4.1); intervals are in microseconds.</summary>
+/// <summary>
+/// A BFD Control packet without authentication (RFC 5880 §4.1); intervals are in microseconds. A Required Min Echo RX
+/// Interval of zero says the sender does not loop echo packets back.
+/// </summary>
 internal readonly record struct BfdPacket(
     BfdDiagnostic Diagnostic,
     BfdState State,
@@ -30,7 +34,8 @@ internal readonly record struct BfdPacket(
     uint MyDiscriminator,
     uint YourDiscriminator,
     uint DesiredMinTxMicroseconds,
-    uint RequiredMinRxMicroseconds)
+    uint RequiredMinRxMicroseconds,
+    uint RequiredMinEchoRxMicroseconds = 0)
 {
     public const int Length = 24;
     private const byte Version = 1;
@@ -45,7 +50,7 @@ internal readonly record struct BfdPacket(
         BinaryPrimitives.WriteUInt32BigEndian(destination[8..], YourDiscriminator);
         BinaryPrimitives.WriteUInt32BigEndian(destination[12..], DesiredMinTxMicroseconds);
         BinaryPrimitives.WriteUInt32BigEndian(destination[16..], RequiredMinRxMicroseconds);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[20..], 0); // no echo function
+        BinaryPrimitives.WriteUInt32BigEndian(destination[20..], RequiredMinEchoRxMicroseconds);
     }
 
     /// <summary>
@@ -81,7 +86,7 @@ internal readonly record struct BfdPacket(
 
         packet = new BfdPacket(
             (BfdDiagnostic)(source[0] & 0x1F), state, (flags & 0x20) != 0, (flags & 0x10) != 0, source[2], my, your,
-            BinaryPrimitives.ReadUInt32BigEndian(source[12..]), BinaryPrimitives.ReadUInt32BigEndian(source[16..]));
+            BinaryPrimitives.ReadUInt32BigEndian(source[12..]), BinaryPrimitives.ReadUInt32BigEndian(source[16..]), BinaryPrimitives.ReadUInt32BigEndian(source[20..]));
         return true;
     }
 }

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 
 namespace IronLb.Bgp.Bfd;
 
-/// <summary>One BFD session and its sending socket, with a loop that serialises packets and timer work.</summary>
+/// <summary>One BFD session, its sending socket and echo link, with a loop that serialises packets and timer work.</summary>
 internal sealed class BfdPeer : IAsyncDisposable
 {
     private readonly Socket _sender;
@@ -12,6 +12,7 @@ internal sealed class BfdPeer : IAsyncDisposable
     private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly BfdSession _session;
     private readonly Task _loop;
+    private BfdEchoLink? _echo;
 
     public BfdPeer(BfdSessionKey key, Socket sender, IPEndPoint destination, BfdSettings settings, uint discriminator, TimeProvider time, Action<BfdState, BfdState> onStateChanged)
     {
@@ -19,10 +20,15 @@ internal sealed class BfdPeer : IAsyncDisposable
         MinimumTtl = settings.MinimumTtl;
         _sender = sender;
         _destination = destination;
-        _session = new BfdSession(settings, discriminator, time, Send, action => _work.Writer.TryWrite(action));
+        _session = new BfdSession(settings, discriminator, time, Send, action => _work.Writer.TryWrite(action), sendEcho: SendEcho);
         _session.StateChanged += (from, to) =>
         {
             State = to;
+            if (to == BfdState.Down)
+            {
+                LastDownDiagnostic = _session.LocalDiagnostic;
+            }
+
             onStateChanged(from, to);
         };
         _loop = Task.Run(RunAsync);
@@ -37,6 +43,24 @@ internal sealed class BfdPeer : IAsyncDisposable
 
     public BfdState State { get; private set; } = BfdState.Down;
 
+    /// <summary>Why the session last went Down (control detection, echo, the peer), or null while it never did.</summary>
+    public BfdDiagnostic? LastDownDiagnostic { get; private set; }
+
+    /// <summary>Whether our echo packets are going out and coming back.</summary>
+    public bool EchoActive => _session.EchoActive;
+
+    /// <summary>Gives the session its echo link, before <see cref="Start"/>; without one the echo function stays off.</summary>
+    public void UseEcho(BfdEchoLink echo) => _echo = echo;
+
+    /// <summary>An echo packet with <paramref name="discriminator"/> came back on the echo link.</summary>
+    public void ReceiveEcho(uint discriminator)
+    {
+        if (discriminator == Discriminator)
+        {
+            _work.Writer.TryWrite(_session.ReceiveEcho);
+        }
+    }
+
     public void Start() => _work.Writer.TryWrite(_session.Start);
 
     public void Receive(BfdPacket packet) => _work.Writer.TryWrite(() => _session.Receive(packet));
@@ -47,6 +71,11 @@ internal sealed class BfdPeer : IAsyncDisposable
         _work.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _session.Dispose();
+        if (_echo is not null)
+        {
+            await _echo.DisposeAsync().ConfigureAwait(false);
+        }
+
         _sender.Dispose();
     }
 
@@ -63,6 +92,8 @@ internal sealed class BfdPeer : IAsyncDisposable
             // A link that is down refuses the send; the detection timer is what reports the loss.
         }
     }
+
+    private void SendEcho(ulong sequence) => _echo?.Send(Discriminator, sequence);
 
     private async Task RunAsync()
     {

@@ -12,6 +12,15 @@ internal sealed record BfdSettings
     /// <summary>Detection multiplier. Default: 3.</summary>
     public byte DetectMultiplier { get; init; } = 3;
 
+    /// <summary>
+    /// Required Min Echo RX Interval: how fast the peer may send echo packets for this node to loop back (its kernel
+    /// forwards them, so it needs net.ipv4.ip_forward=1, as Kubernetes nodes have); zero refuses echo. Default: zero.
+    /// </summary>
+    public TimeSpan RequiredMinEchoRx { get; init; }
+
+    /// <summary>How often to send our own echo packets (BFDProfile echoMode and echoInterval); zero turns the echo function off. Default: zero.</summary>
+    public TimeSpan EchoTransmitInterval { get; init; }
+
     /// <summary>Send nothing until the peer's first packet arrives (BFDProfile passiveMode, RFC 5880 §6.1). Default: false.</summary>
     public bool Passive { get; init; }
 
@@ -21,9 +30,10 @@ internal sealed record BfdSettings
 
 /// <summary>
 /// One asynchronous-mode BFD session (RFC 5880 §6.8): the state machine, the periodic transmission and the detection
-/// timer. Not thread-safe: packets and timer expiries are fed from one loop, like the BGP FSM.
+/// timer, and the echo function beside them (BfdSession.Echo.cs). Not thread-safe: packets and timer expiries are fed
+/// from one loop, like the BGP FSM.
 /// </summary>
-internal sealed class BfdSession : IDisposable
+internal sealed partial class BfdSession : IDisposable
 {
     /// <summary>RFC 5880 §6.8.3: while not Up, transmit no faster than once a second.</summary>
     private static readonly TimeSpan SlowTx = TimeSpan.FromSeconds(1);
@@ -45,8 +55,9 @@ internal sealed class BfdSession : IDisposable
     private bool _heard;
     private bool _transmitting;
 
-    // send transmits one packet; post runs an action on the owner's loop, so timers change state only on that loop.
-    public BfdSession(BfdSettings settings, uint localDiscriminator, TimeProvider time, Action<BfdPacket> send, Action<Action> post, Random? random = null)
+    // send transmits one packet; post runs an action on the owner's loop, so timers change state only on that loop;
+    // sendEcho, when there is an echo link, sends one echo packet with the given sequence number.
+    public BfdSession(BfdSettings settings, uint localDiscriminator, TimeProvider time, Action<BfdPacket> send, Action<Action> post, Random? random = null, Action<ulong>? sendEcho = null)
     {
         _settings = settings;
         _time = time;
@@ -56,6 +67,9 @@ internal sealed class BfdSession : IDisposable
         LocalDiscriminator = localDiscriminator;
         _txTimer = time.CreateTimer(_ => _post(Transmit), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _detectTimer = time.CreateTimer(_ => _post(DetectionExpired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _sendEcho = sendEcho;
+        _echoTxTimer = time.CreateTimer(_ => _post(TransmitEcho), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _echoDetectTimer = time.CreateTimer(_ => _post(EchoDetectionExpired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public uint LocalDiscriminator { get; }
@@ -84,6 +98,7 @@ internal sealed class BfdSession : IDisposable
         var previous = State;
         State = BfdState.AdminDown;
         LocalDiagnostic = BfdDiagnostic.AdministrativelyDown;
+        UpdateEcho();
         Transmit();
         _txTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         StateChanged?.Invoke(previous, State);
@@ -101,6 +116,7 @@ internal sealed class BfdSession : IDisposable
         _remoteDesiredMinTx = TimeSpan.FromMicroseconds(packet.DesiredMinTxMicroseconds);
         _remoteRequiredMinRx = TimeSpan.FromMicroseconds(Math.Max(1, packet.RequiredMinRxMicroseconds));
         _remoteMultiplier = packet.DetectMultiplier;
+        _remoteRequiredMinEchoRx = TimeSpan.FromMicroseconds(packet.RequiredMinEchoRxMicroseconds);
         if (packet.Final && _polling)
         {
             _polling = false; // the peer acknowledged our new (faster) timers
@@ -143,12 +159,16 @@ internal sealed class BfdSession : IDisposable
         {
             Transmit(); // a passive session starts on the peer's first packet, even one that changed no state
         }
+
+        UpdateEcho(); // the peer may have started or stopped looping echo packets
     }
 
     public void Dispose()
     {
         _txTimer.Dispose();
         _detectTimer.Dispose();
+        _echoTxTimer.Dispose();
+        _echoDetectTimer.Dispose();
     }
 
     private void Transmit()
@@ -166,7 +186,7 @@ internal sealed class BfdSession : IDisposable
             State == BfdState.Down && _remoteDiscriminator == 0 ? 0 : _remoteDiscriminator,
             // Once Up the packets carry the fast interval (with P until the peer's F); the rate follows after the F.
             (uint)(State == BfdState.Up ? _settings.DesiredMinTx : Max(_settings.DesiredMinTx, SlowTx)).TotalMicroseconds,
-            (uint)_settings.RequiredMinRx.TotalMicroseconds));
+            (uint)_settings.RequiredMinRx.TotalMicroseconds, (uint)_settings.RequiredMinEchoRx.TotalMicroseconds));
         _answerPoll = false;
 
         // §6.8.7: jitter to 75–100% of the interval (75–90% with a multiplier of 1) so sessions do not synchronise.
@@ -216,6 +236,7 @@ internal sealed class BfdSession : IDisposable
 
         // Tell the peer at once rather than at the next (up to one second away) periodic packet.
         Transmit();
+        UpdateEcho();
         StateChanged?.Invoke(previous, next);
     }
 

@@ -162,11 +162,14 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     }
 
     /// <summary>The BFD state towards a peer, or null when BFD is not configured for it.</summary>
-    public Bfd.BfdState? BfdState(IPAddress address)
+    public Bfd.BfdState? BfdState(IPAddress address) => BfdPeer(address)?.State;
+
+    /// <summary>The BFD session towards a peer, or null when BFD is not configured for it.</summary>
+    public Bfd.BfdPeer? BfdPeer(IPAddress address)
     {
         lock (_gate)
         {
-            return _bfdPeers.GetValueOrDefault(Normalize(address))?.State;
+            return _bfdPeers.GetValueOrDefault(Normalize(address));
         }
     }
 

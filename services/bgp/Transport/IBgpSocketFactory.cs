@@ -10,6 +10,9 @@ internal interface IBgpSocketFactory
 
     /// <summary>A UDP socket, for BFD.</summary>
     Socket CreateDatagram(AddressFamily family);
+
+    /// <summary>An AF_PACKET socket for IPv4 packets without their link-layer header, for BFD echo (needs CAP_NET_RAW).</summary>
+    Socket CreateIpv4Packet();
 }
 
 /// <summary>Sockets in the process's own network namespace.</summary>
@@ -20,4 +23,6 @@ internal sealed class DefaultSocketFactory : IBgpSocketFactory
     public Socket Create(AddressFamily family) => new(family, SocketType.Stream, ProtocolType.Tcp);
 
     public Socket CreateDatagram(AddressFamily family) => new(family, SocketType.Dgram, ProtocolType.Udp);
+
+    public Socket CreateIpv4Packet() => new(AddressFamily.Packet, SocketType.Dgram, LinkLayer.Ipv4Protocol);
 }

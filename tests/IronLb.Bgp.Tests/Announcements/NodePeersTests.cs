@@ -75,7 +75,7 @@ public class NodePeersTests
     }
 
     [Fact]
-    public void For_BfdProfileWithEchoMode_PeerKeptAndEchoReportedAsNotSupported()
+    public void For_BfdProfileWithEchoMode_EchoIntervalBothWaysAndNotSupportedOverMultihop()
     {
         var configuration = Load(Nodes + """
 
@@ -89,13 +89,20 @@ public class NodePeersTests
             kind: BGPPeer
             metadata: {name: tor, namespace: metallb-system}
             spec: {myASN: 64501, peerASN: 64500, peerAddress: 192.0.2.1, bfdProfile: echo}
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: far, namespace: metallb-system}
+            spec: {myASN: 64501, peerASN: 64500, peerAddress: 198.51.100.1, bfdProfile: echo, ebgpMultiHop: true}
             """);
 
-        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+        var peers = NodePeers.For("node1", configuration, out var problems);
 
-        Assert.NotNull(peer.Bfd);
-        Assert.Equal((false, (byte)254), (peer.Bfd.Passive, peer.Bfd.MinimumTtl));
-        Assert.Contains("echoMode is not supported", Assert.Single(problems), StringComparison.Ordinal);
+        var tor = peers.Single(p => p.Name == "tor").Bfd!;
+        Assert.Equal((TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)), (tor.EchoTransmitInterval, tor.RequiredMinEchoRx));
+        Assert.Equal((false, (byte)254), (tor.Passive, tor.MinimumTtl));
+        Assert.Equal(2, peers.Count);
+        Assert.Equal("BGPPeer/far: BFDProfile/echo echoMode is not supported on a multi-hop session; BFD runs with control packets only", Assert.Single(problems));
     }
 
     [Fact]

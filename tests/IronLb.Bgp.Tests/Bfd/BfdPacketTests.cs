@@ -4,7 +4,7 @@ namespace IronLb.Bgp.Tests.Bfd;
 
 public sealed class BfdPacketTests
 {
-    private static readonly BfdPacket Sample = new(BfdDiagnostic.None, BfdState.Up, true, false, 3, 0x11223344, 0x55667788, 300_000, 250_000);
+    private static readonly BfdPacket Sample = new(BfdDiagnostic.None, BfdState.Up, true, false, 3, 0x11223344, 0x55667788, 300_000, 250_000, 50_000);
 
     private static byte[] Bytes(BfdPacket packet)
     {

@@ -8,11 +8,17 @@ public sealed class BfdSessionTests
     /// <summary>Two sessions wired back to back on one fake clock; <see cref="Connected"/> cuts the wire.</summary>
     private sealed class Pair : IDisposable
     {
-        public Pair(BfdSettings? a = null)
+        public Pair(BfdSettings? a = null, BfdSettings? b = null)
         {
-            A = new BfdSession(a ?? new BfdSettings(), 1, Time, p => { if (Connected) { B!.Receive(p); } SentByA.Add(p); }, run => run(), new Random(1));
-            B = new BfdSession(new BfdSettings(), 2, Time, p => { if (Connected) { A.Receive(p); } }, run => run(), new Random(2));
+            // A's echo packets come straight back while EchoLooped, as the peer's forwarding would return them.
+            A = new BfdSession(a ?? new BfdSettings(), 1, Time, p => { if (Connected) { B!.Receive(p); } SentByA.Add(p); }, run => run(), new Random(1),
+                _ => { EchoesSent++; if (EchoLooped) { A!.ReceiveEcho(); } });
+            B = new BfdSession(b ?? new BfdSettings(), 2, Time, p => { if (Connected) { A.Receive(p); } }, run => run(), new Random(2));
         }
+
+        public bool EchoLooped { get; set; } = true;
+
+        public int EchoesSent { get; private set; }
 
         public FakeTimeProvider Time { get; } = new();
 
@@ -203,5 +209,72 @@ public sealed class BfdSessionTests
 
         Assert.Equal(BfdState.Down, pair.A.State);
         Assert.Equal(sent, pair.SentByA.Count);
+    }
+
+    private static readonly BfdSettings EchoWanted = new() { EchoTransmitInterval = TimeSpan.FromMilliseconds(50) };
+
+    private static void Advance(Pair pair, TimeSpan total)
+    {
+        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += TimeSpan.FromMilliseconds(10))
+        {
+            pair.Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    /// <summary>A wants echo at 50 ms; B loops echo at 100 ms at the most (or refuses it); both started and run for 2 s.</summary>
+    private static Pair RunningEchoPair(bool peerLoopsEcho = true)
+    {
+        var pair = new Pair(EchoWanted, new BfdSettings { RequiredMinEchoRx = peerLoopsEcho ? TimeSpan.FromMilliseconds(100) : TimeSpan.Zero });
+        pair.A.Start();
+        pair.B.Start();
+        Advance(pair, TimeSpan.FromSeconds(2));
+        return pair;
+    }
+
+    [Fact]
+    public void Up_EchoWantedAndPeerLoops_EchoRunsAtTheSlowerOfBothIntervals()
+    {
+        using var pair = RunningEchoPair();
+
+        Assert.True(pair.A.EchoActive);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), pair.A.EchoInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), pair.A.EchoDetectionTime);
+        Assert.InRange(pair.EchoesSent, 15, 30); // 2 s at 75-100 ms
+        Assert.Equal(BfdState.Up, pair.A.State);
+    }
+
+    [Fact]
+    public void EchoStopsComingBack_ControlStillFlowing_DownWithEchoFunctionFailedAfterEchoDetectionTime()
+    {
+        using var pair = RunningEchoPair();
+        pair.SentByA.Clear();
+        pair.EchoLooped = false;
+
+        // The last echo came back at most one interval (100 ms) before the stop; detection is 3 x 100 ms after it.
+        Advance(pair, TimeSpan.FromMilliseconds(190));
+        Assert.DoesNotContain(pair.SentByA, p => p.State == BfdState.Down);
+        Advance(pair, TimeSpan.FromMilliseconds(120));
+
+        // Control packets still flow, so the handshake brings the session back at once: what counts is why it fell.
+        Assert.Contains(pair.SentByA, p => p.State == BfdState.Down && p.Diagnostic == BfdDiagnostic.EchoFunctionFailed);
+    }
+
+    [Fact]
+    public void Up_PeerAdvertisesNoEchoReceive_EchoNeverStarts()
+    {
+        using var pair = RunningEchoPair(peerLoopsEcho: false);
+
+        Assert.False(pair.A.EchoActive);
+        Assert.Equal(0, pair.EchoesSent);
+    }
+
+    [Fact]
+    public void Transmit_RequiredMinEchoRxSet_AdvertisedInControlPackets()
+    {
+        using var pair = new Pair(new BfdSettings { RequiredMinEchoRx = TimeSpan.FromMilliseconds(50) }) { Connected = false };
+
+        pair.A.Start();
+
+        Assert.Equal(50_000u, pair.SentByA.Single().RequiredMinEchoRxMicroseconds);
     }
 }

@@ -10,7 +10,11 @@ using Xunit.Abstractions;
 
 namespace IronLb.Bgp.Tests.Interop;
 
-/// <summary>BFD between our speaker and FRR's bfdd: a cut link takes the route away long before the hold timer would.</summary>
+/// <summary>
+/// BFD between our speaker and FRR's bfdd: a cut link takes the route away long before the hold timer would. With
+/// echo (RFC 5880 §6.4, RFC 5881 §4) on both sides, our echo packets, addressed to ourselves and sent to the router's
+/// MAC, come back through its forwarding, and FRR's through the node's (which forwards, as Kubernetes nodes do).
+/// </summary>
 [Collection(Lab.Collection)]
 public sealed class FrrBfdInteropTests(ITestOutputHelper output)
 {
@@ -31,6 +35,35 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
          exit-address-family
 
         """;
+
+    private const string EchoPrefix = "203.0.113.90";
+
+    private static readonly string EchoBfddConfig = $"""
+        bfd
+         peer {Lab.NodeV4(1)}
+          transmit-interval 1000
+          receive-interval 1000
+          echo-mode
+         !
+        !
+
+        """;
+
+    /// <summary>
+    /// Echo every 100 ms (detection 300 ms) rather than MetalLB's default 50 ms: at 150 ms detection, a scheduling pause
+    /// on this shared two-core machine made one run in about ten flap once.
+    /// </summary>
+    private static readonly BfdSettings EchoProfile = new()
+    {
+        DesiredMinTx = TimeSpan.FromSeconds(1),
+        RequiredMinRx = TimeSpan.FromSeconds(1),
+        EchoTransmitInterval = TimeSpan.FromMilliseconds(100),
+        RequiredMinEchoRx = TimeSpan.FromMilliseconds(100),
+    };
+
+    private static JsonNode? FrrPeer(Lab lab, string command) =>
+        (lab.VtyshJson(command) as JsonArray)?.FirstOrDefault(p => p?["peer"]?.GetValue<string>() == Lab.NodeV4(1));
+
 
     private static BgpPeerSettings Peer(int node) => new()
     {
@@ -130,5 +163,50 @@ public sealed class FrrBfdInteropTests(ITestOutputHelper output)
         Assert.True(await Lab.EventuallyAsync(() => speaker.BfdState(router) == BfdState.Up, TimeSpan.FromSeconds(20), cts.Token), $"our BFD: {speaker.BfdState(router)}");
         Assert.True(await Lab.EventuallyAsync(() => lab.VtyshJson("show bfd peers json") is JsonArray peers && peers.Any(p => p?["peer"]?.GetValue<string>() == Lab.NodeV4(1) && p["status"]?.GetValue<string>() == "up"), TimeSpan.FromSeconds(15), cts.Token),
             lab.Vtysh("show bfd peers"));
+    }
+
+    [LabFact]
+    public async Task EchoModeBothSides_EchoesLoopBothWays_ACutLinkIsDetectedByEcho()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var lab = new Lab(1);
+        Lab.Run("ip", "netns", "exec", lab.Node(1), "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        lab.StartFrr(Config, bfd: true, EchoBfddConfig);
+        using var sockets = new NetnsSocketFactory(lab.Node(1));
+        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings(), sockets, TimeProvider.System, NullLoggerFactory.Instance);
+        speaker.Start();
+        speaker.SetAnnouncements([new PeerAnnouncement(new Announcement(IPNetwork.Parse(EchoPrefix + "/32"), RouteAttributes.Default), [])]);
+        var router = IPAddress.Parse(Lab.RouterV4);
+        await speaker.SetPeersAsync([Peer(1) with { Bfd = EchoProfile }], cts.Token);
+        var session = speaker.Peer(router)!;
+        await session.WaitForAsync(s => s.State == BgpState.Established, cts.Token);
+        Assert.True(await Lab.EventuallyAsync(() => speaker.BfdPeer(router)?.EchoActive == true, TimeSpan.FromSeconds(20), cts.Token), $"our BFD: {speaker.BfdState(router)}");
+        Assert.True(await Lab.EventuallyAsync(() => FrrPeer(lab, "show bfd peers counters json")?["echo-packet-input"]?.GetValue<long>() > 20, TimeSpan.FromSeconds(20), cts.Token),
+            lab.Vtysh("show bfd peers counters"));
+
+        // Echo detection is 3 x 100 ms: had our echoes not kept coming back, the session would have flapped by now.
+        await Task.Delay(TimeSpan.FromSeconds(2), cts.Token);
+        var ours = speaker.BfdPeer(router)!;
+        Assert.Equal((BfdState.Up, true, null), (ours.State, ours.EchoActive, ours.LastDownDiagnostic));
+        Assert.Equal(1, session.Status.EstablishedCount);
+        var frr = FrrPeer(lab, "show bfd peers json")!;
+        Assert.Equal("up", frr["status"]?.GetValue<string>());
+        Assert.True(frr["echo-transmit-interval"]?.GetValue<long>() > 0, frr.ToJsonString());
+        var counters = FrrPeer(lab, "show bfd peers counters json")!;
+        output.WriteLine($"FRR after 2 s of echo: {counters.ToJsonString()}");
+        Assert.Equal(0, counters["session-down"]?.GetValue<long>()); // FRR's echoes came back through the node throughout
+
+        var cut = Stopwatch.StartNew();
+        lab.SetNodeLink(1, up: false);
+        var dropped = await Lab.EventuallyAsync(() => session.Status.State != BgpState.Established, TimeSpan.FromSeconds(2.5), cts.Token);
+        var sessionDown = cut.Elapsed;
+        var left = await Lab.EventuallyAsync(() => Lab.Run("ip", "-n", lab.Rtr, "route", "show", EchoPrefix).Length == 0, TimeSpan.FromSeconds(2.5), cts.Token);
+        var routeGone = cut.Elapsed;
+
+        // Control detection is 3 s here: the diagnostic says which function saw the loss.
+        Assert.True(dropped, $"our session: {session.Status}; our BFD: {ours.State}");
+        Assert.Equal(BfdDiagnostic.EchoFunctionFailed, ours.LastDownDiagnostic);
+        Assert.True(left, lab.Vtysh("show bgp ipv4 unicast"));
+        output.WriteLine($"echo: our session dropped {sessionDown.TotalMilliseconds:F0} ms after the cut; the route left FRR's kernel table after {routeGone.TotalMilliseconds:F0} ms");
     }
 }

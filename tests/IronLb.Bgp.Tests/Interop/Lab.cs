@@ -19,6 +19,16 @@ internal sealed class Lab : IDisposable
     private const string FrrBin = "/usr/lib/frr";
 
     private readonly List<string> _namespaces = [];
+
+    static Lab()
+    {
+        // Run blocks its thread until ip or vtysh exits, and the tests call it from pool threads while the speaker's
+        // BFD timers need the same pool. With the default minimum (one thread a core) a 50 ms echo timer was seen
+        // firing 880 ms late behind four queued work items; enough threads up front keep real-time timers on time.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
+    }
+
     private readonly List<int> _daemonPids = [];
     private readonly List<string> _crashBuffers = [];
 

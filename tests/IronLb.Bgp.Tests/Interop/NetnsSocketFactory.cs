@@ -14,7 +14,7 @@ namespace IronLb.Bgp.Tests.Interop;
 internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
 {
     private const int CloneNewNet = 0x40000000;
-    private readonly BlockingCollection<(AddressFamily Family, SocketType Type, TaskCompletionSource<Socket> Result)> _requests = [];
+    private readonly BlockingCollection<(AddressFamily Family, SocketType Type, ProtocolType Protocol, TaskCompletionSource<Socket> Result)> _requests = [];
     private readonly Thread _thread;
 
     public NetnsSocketFactory(string netns)
@@ -25,14 +25,16 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
         entered.Task.GetAwaiter().GetResult();
     }
 
-    public Socket Create(AddressFamily family) => Create(family, SocketType.Stream);
+    public Socket Create(AddressFamily family) => Create(family, SocketType.Stream, ProtocolType.Tcp);
 
-    public Socket CreateDatagram(AddressFamily family) => Create(family, SocketType.Dgram);
+    public Socket CreateDatagram(AddressFamily family) => Create(family, SocketType.Dgram, ProtocolType.Udp);
 
-    private Socket Create(AddressFamily family, SocketType type)
+    public Socket CreateIpv4Packet() => Create(AddressFamily.Packet, SocketType.Dgram, LinkLayer.Ipv4Protocol);
+
+    private Socket Create(AddressFamily family, SocketType type, ProtocolType protocol)
     {
         var result = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((family, type, result));
+        _requests.Add((family, type, protocol, result));
         return result.Task.GetAwaiter().GetResult();
     }
 
@@ -55,11 +57,11 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
         }
 
         entered.SetResult();
-        foreach (var (family, type, result) in _requests.GetConsumingEnumerable())
+        foreach (var (family, type, protocol, result) in _requests.GetConsumingEnumerable())
         {
             try
             {
-                result.SetResult(new Socket(family, type, type == SocketType.Stream ? ProtocolType.Tcp : ProtocolType.Udp));
+                result.SetResult(new Socket(family, type, protocol));
             }
             catch (SocketException ex)
             {
