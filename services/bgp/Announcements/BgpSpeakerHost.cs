@@ -91,6 +91,9 @@ internal sealed partial class BgpSpeakerHost(
             advertised = s.AdvertisedPrefixes,
             establishedAt = s.EstablishedAt,
             lastError = s.LastError,
+            bfd = _speaker.BfdPeer(s.Peer) is { } bfd
+                ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString() }
+                : null,
         }).ToList() ?? [],
         problems = _problems,
         previousUncleanExit = _marker?.PreviousUncleanExit,
