@@ -51,10 +51,10 @@ public sealed partial class FrrRestartingSpeakerInteropTests(ITestOutputHelper o
 
     private static bool InKernel(Lab lab) => Lab.Run("ip", "-n", lab.Rtr, "route", "show", Vip).Contains(Lab.NodeV4(1), StringComparison.Ordinal);
 
-    private static Task<(ChildProcess Process, Match Ready)> StartNodeAsync(Lab lab) => ChildProcess.StartAsync(
+    private static Task<(ChildProcess Process, Match Ready)> StartNodeAsync(Lab lab, string stateDirectory) => ChildProcess.StartAsync(
         "ip",
         ["netns", "exec", lab.Node(1), "dotnet", typeof(LabNodeProgram).Assembly.Location, LabNodeProgram.Command,
-            Path.Combine(lab.Dir, "manifests.yaml"), Path.Combine(lab.Dir, "store"), Path.Combine(lab.Dir, "bgp-state"), NodeName, Vip],
+            Path.Combine(lab.Dir, "manifests.yaml"), Path.Combine(lab.Dir, "store"), stateDirectory, NodeName, Vip],
         Ready(),
         TimeSpan.FromSeconds(60));
 
@@ -84,15 +84,18 @@ public sealed partial class FrrRestartingSpeakerInteropTests(ITestOutputHelper o
         using var lab = new Lab(1);
         lab.StartFrr(Config);
         await File.WriteAllTextAsync(Path.Combine(lab.Dir, "manifests.yaml"), Manifests, cts.Token);
-        var marker = Path.Combine(lab.Dir, "bgp-state", NodeName + ".running");
+        var stateDirectory = Path.Combine(lab.Dir, "bgp-state");
+        var marker = Path.Combine(stateDirectory, NodeName + ".running");
 
-        var (first, _) = await StartNodeAsync(lab);
+        var (first, _) = await StartNodeAsync(lab, stateDirectory);
         ChildProcess? second = null;
         try
         {
             Assert.True(await Lab.EventuallyAsync(() => InKernel(lab), TimeSpan.FromSeconds(30), cts.Token), first.Output + lab.Vtysh("show bgp summary"));
             Assert.True(File.Exists(marker), "the running speaker keeps a restart marker");
 
+            // Every change to FRR's kernel table is recorded, so that even a deletion shorter than a sample shows.
+            using var monitor = new RouteMonitor(lab.Rtr);
             using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
             var sampling = SampleKernelAsync(lab, stopSampling.Token);
             var killed = Stopwatch.StartNew();
@@ -106,25 +109,28 @@ public sealed partial class FrrRestartingSpeakerInteropTests(ITestOutputHelper o
             Assert.True(sawStale, lab.Vtysh($"show bgp ipv4 unicast {Vip}/32"));
             Assert.True(File.Exists(marker));
 
-            (second, _) = await StartNodeAsync(lab);
+            (second, _) = await StartNodeAsync(lab, stateDirectory);
             var refreshed = await Lab.EventuallyAsync(() => lab.SinglePathStale(Vip + "/32") == false, TimeSpan.FromSeconds(40), cts.Token);
             var refreshedAfter = killed.Elapsed;
-            var neighbor = lab.VtyshJson($"show bgp neighbors {Lab.NodeV4(1)} json")[Lab.NodeV4(1)];
+            var restartInfo = lab.VtyshJson($"show bgp neighbors {Lab.NodeV4(1)} json")[Lab.NodeV4(1)]?["gracefulRestartInfo"];
             await Task.Delay(500, cts.Token); // a few more samples after the refresh
             await stopSampling.CancelAsync();
             var (samples, missing) = await sampling;
+            var deletionsDuringRestart = Deletions(monitor);
 
-            output.WriteLine($"FRR's view of the restarted peer: {neighbor?["gracefulRestartInfo"]?.ToJsonString()}");
-            output.WriteLine($"route refreshed (not stale) {refreshedAfter.TotalMilliseconds:F0} ms after the kill; kernel route sampled {samples} times every 50 ms, missing {missing} times");
+            output.WriteLine($"FRR's view of the restarted peer: {restartInfo?.ToJsonString()}");
+            output.WriteLine($"route refreshed (not stale) {refreshedAfter.TotalMilliseconds:F0} ms after the kill; kernel route sampled {samples} times every 50 ms, missing {missing} times; ip monitor saw {deletionsDuringRestart} deletions of it");
             Assert.True(refreshed, lab.Vtysh($"show bgp ipv4 unicast {Vip}/32") + second.Output);
-            Assert.Equal(0, missing);
+            Assert.True(restartInfo?["rBit"]?.GetValue<bool>(), restartInfo?.ToJsonString());
+            Assert.True(restartInfo?["ipv4Unicast"]?["fBit"]?.GetValue<bool>(), restartInfo?.ToJsonString());
+            Assert.Equal((0, 0), (missing, deletionsDuringRestart));
             Assert.True(samples > 10, $"{samples} samples");
-            Assert.True(neighbor?["gracefulRestartInfo"]?["rBit"]?.GetValue<bool>(), neighbor?.ToJsonString());
 
-            // A clean stop withdraws, sends Cease and removes the marker: the next start is a fresh one.
+            // A clean stop withdraws, sends Cease and removes the marker; the monitor sees that deletion, so it would
+            // have seen one during the restart.
             Assert.Equal(0, await second.TerminateAsync(TimeSpan.FromSeconds(20)));
             Assert.False(File.Exists(marker), "a clean stop removes the restart marker");
-            Assert.True(await Lab.EventuallyAsync(() => !InKernel(lab), TimeSpan.FromSeconds(10), cts.Token), "a clean stop withdraws the route");
+            Assert.True(await Lab.EventuallyAsync(() => !InKernel(lab) && Deletions(monitor) == 1, TimeSpan.FromSeconds(10), cts.Token), string.Join('\n', monitor.Lines()));
         }
         finally
         {
@@ -133,6 +139,48 @@ public sealed partial class FrrRestartingSpeakerInteropTests(ITestOutputHelper o
             {
                 await second.DisposeAsync();
             }
+        }
+    }
+
+    private static int Deletions(RouteMonitor monitor) =>
+        monitor.Lines().Count(l => l.StartsWith("Deleted", StringComparison.Ordinal) && l.Contains(Vip, StringComparison.Ordinal));
+
+    /// <summary>`ip monitor route` in a namespace, its output kept; stopped by PID.</summary>
+    private sealed class RouteMonitor : IDisposable
+    {
+        private readonly Process _process;
+        private readonly List<string> _lines = [];
+
+        public RouteMonitor(string ns)
+        {
+            _process = new Process { StartInfo = new ProcessStartInfo("ip", ["-n", ns, "monitor", "route"]) { RedirectStandardOutput = true, UseShellExecute = false } };
+            _process.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is { } line)
+                {
+                    lock (_lines)
+                    {
+                        _lines.Add(line);
+                    }
+                }
+            };
+            _process.Start();
+            _process.BeginOutputReadLine();
+        }
+
+        public IReadOnlyList<string> Lines()
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
+        }
+
+        public void Dispose()
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+            _process.Dispose();
         }
     }
 }
