@@ -211,38 +211,30 @@ internal sealed partial class AddressAllocator
     }
 
     /// <summary>
-    /// The lowest address of the family in the pool the Service may use: the lowest free one, or a lower one
-    /// already in use by Services it may share with (MetalLB walks the pool in order and takes the first
+    /// The first address of the family in the pool the Service may use, in MetalLB's walk order: the first free one,
+    /// or one before it already in use by Services it may share with (MetalLB walks the pool and takes the first
     /// address that passes checkSharing; this reaches the same answer without the walk).
     /// </summary>
     private bool TryCandidate(PoolState pool, IpFamily family, AllocationRequest request, out IpAddressValue address)
     {
-        var hasFree = pool.Space.TryGetLowestFree(family, out address);
+        var hasFree = pool.Space.TryGetFirstFree(family, out address);
         if (request.SharingKey is not { } key || !pool.Shared.TryGetValue(key, out var group))
         {
             return hasFree;
         }
 
+        var best = hasFree ? pool.Space.WalkOrder(address) : (int.MaxValue, UInt128.MaxValue);
+        var found = hasFree;
         foreach (var shared in group)
         {
-            if (shared.Family != family)
+            var order = pool.Space.WalkOrder(shared);
+            if (shared.Family == family && order.CompareTo(best) < 0 && SharingConflict(request, shared) is null)
             {
-                continue;
-            }
-
-            if (hasFree && shared > address)
-            {
-                break;
-            }
-
-            if (SharingConflict(request, shared) is null)
-            {
-                address = shared;
-                return true;
+                (address, best, found) = (shared, order, true);
             }
         }
 
-        return hasFree;
+        return found;
     }
 
     private static string FamilyText(AllocationRequest request) =>

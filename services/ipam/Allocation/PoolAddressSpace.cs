@@ -1,12 +1,18 @@
 namespace IronLb.Ipam.Allocation;
 
 /// <summary>
-/// The addresses of one pool, both families, with their free sets: membership, lowest-free and take/release,
+/// The addresses of one pool, both families, with their free sets: membership, first-free and take/release,
 /// each O(log n) in the number of ranges and free intervals, independent of how many addresses the pool holds.
 /// </summary>
+/// <remarks>
+/// "First" is MetalLB's walk order: the pool's ranges in the order its <c>addresses</c> lists them, each from its
+/// lowest address up (MetalLB's AllocateFromPool walks pool.CIDR in turn), so a configuration that lists a
+/// preferred range first hands out the same addresses under IronLB.
+/// </remarks>
 internal sealed class PoolAddressSpace
 {
     private readonly AddressRange[] _ranges;
+    private readonly AddressRange[] _listed;
     private readonly FreeIntervalSet _freeV4 = new();
     private readonly FreeIntervalSet _freeV6 = new();
     private readonly UInt128 _capacityV4;
@@ -16,7 +22,8 @@ internal sealed class PoolAddressSpace
     {
         ArgumentNullException.ThrowIfNull(ranges);
         AvoidBuggyIps = avoidBuggyIps;
-        _ranges = Normalize(ranges);
+        _listed = [.. ranges];
+        _ranges = Normalize(_listed);
         foreach (var range in _ranges)
         {
             Free(range.Family).AddRange(range.First, range.Last);
@@ -71,8 +78,34 @@ internal sealed class PoolAddressSpace
 
     public bool IsFree(IpAddressValue address) => Contains(address) && Free(address.Family).Contains(address.Value);
 
-    /// <summary>The lowest free address of the family that may be handed out.</summary>
-    public bool TryGetLowestFree(IpFamily family, out IpAddressValue address) => TryGetLowestFreeAtLeast(family, UInt128.Zero, out address);
+    /// <summary>The first free address of the family that may be handed out, in walk order (see the remarks).</summary>
+    public bool TryGetFirstFree(IpFamily family, out IpAddressValue address)
+    {
+        foreach (var range in _listed)
+        {
+            if (range.Family == family && TryGetLowestFreeAtLeast(family, range.First, out address) && address.Value <= range.Last)
+            {
+                return true;
+            }
+        }
+
+        address = default;
+        return false;
+    }
+
+    /// <summary>Where the walk reaches <paramref name="address"/>: the first listed range holding it, then the address; compare with <see cref="WalkOrder"/> of another.</summary>
+    public (int Range, UInt128 Value) WalkOrder(IpAddressValue address)
+    {
+        for (var i = 0; i < _listed.Length; i++)
+        {
+            if (_listed[i].Contains(address))
+            {
+                return (i, address.Value);
+            }
+        }
+
+        return (int.MaxValue, address.Value);
+    }
 
     /// <summary>The lowest free address of the family at or above <paramref name="from"/>.</summary>
     public bool TryGetLowestFreeAtLeast(IpFamily family, UInt128 from, out IpAddressValue address)

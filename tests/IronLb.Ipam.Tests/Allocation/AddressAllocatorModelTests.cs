@@ -4,8 +4,9 @@ using IronLb.Ipam.Allocation;
 namespace IronLb.Ipam.Tests.Allocation;
 
 /// <summary>
-/// The allocator against a model of MetalLB's search: walk the pool's addresses in ascending order and take the
-/// first that is not avoided and is either unused or usable alongside its users. Same answers, every time.
+/// The allocator against a model of MetalLB's search: walk the pool's ranges in the order listed, each in ascending
+/// order, and take the first address that is not avoided and is either unused or usable alongside its users. Same
+/// answers, every time.
 /// </summary>
 public class AddressAllocatorModelTests
 {
@@ -22,9 +23,10 @@ public class AddressAllocatorModelTests
             var texts = ranges.Select(r => new AddressRange(IpFamily.IPv4, baseValue + (uint)r.Start, baseValue + (uint)(r.Start + r.Length)).ToString()).ToArray();
             var pool = AddressPoolDefinition.Create("p", texts, avoidBuggyIps: avoidBuggy);
             var allocator = new AddressAllocator([pool]);
-            var addresses = new PoolAddressSpace(pool.Ranges, avoidBuggy).Ranges
+            var addresses = pool.Ranges
                 .SelectMany(r => Enumerable.Range(0, (int)r.Count).Select(i => new IpAddressValue(IpFamily.IPv4, r.First + (uint)i)))
                 .Where(a => !(avoidBuggy && a.IsBuggyFirmwareAddress))
+                .Distinct()
                 .ToArray();
             var model = new Dictionary<ServiceKey, (IpAddressValue Address, string? Key, int Port)>();
 

@@ -8,12 +8,12 @@ public class PoolAddressSpaceTests
         new(ranges.Select(AddressRange.Parse), avoidBuggy);
 
     [Fact]
-    public void TryGetLowestFree_AvoidBuggyIps_SkipsDotZeroAndDot255()
+    public void TryGetFirstFree_AvoidBuggyIps_SkipsDotZeroAndDot255()
     {
         var space = Space(true, "192.0.2.0/24", "198.51.100.255/32");
 
         var handed = new List<string>();
-        while (space.TryGetLowestFree(IpFamily.IPv4, out var a))
+        while (space.TryGetFirstFree(IpFamily.IPv4, out var a))
         {
             Assert.True(space.TryTake(a));
             handed.Add(a.ToString());
@@ -52,11 +52,11 @@ public class PoolAddressSpaceTests
     }
 
     [Fact]
-    public void TryGetLowestFree_Ipv6Slash64_FirstIsNetworkAddressAndCapacityIs2To64()
+    public void TryGetFirstFree_Ipv6Slash64_FirstIsNetworkAddressAndCapacityIs2To64()
     {
         var space = Space(false, "2001:db8:0:1::/64");
 
-        Assert.True(space.TryGetLowestFree(IpFamily.IPv6, out var a));
+        Assert.True(space.TryGetFirstFree(IpFamily.IPv6, out var a));
         Assert.Equal("2001:db8:0:1::", a.ToString());
         Assert.Equal(UInt128.One << 64, space.Capacity(IpFamily.IPv6));
         Assert.False(space.HasFamily(IpFamily.IPv4));
@@ -71,20 +71,38 @@ public class PoolAddressSpaceTests
     }
 
     [Fact]
-    public void TryRelease_AfterFill_LowestFreeIsReleasedAddress()
+    public void TryRelease_AfterFill_FirstFreeIsReleasedAddress()
     {
         var space = Space(false, "198.51.100.0/29");
         for (var i = 0; i < 8; i++)
         {
-            space.TryGetLowestFree(IpFamily.IPv4, out var a);
+            space.TryGetFirstFree(IpFamily.IPv4, out var a);
             space.TryTake(a);
         }
 
-        Assert.False(space.TryGetLowestFree(IpFamily.IPv4, out _));
+        Assert.False(space.TryGetFirstFree(IpFamily.IPv4, out _));
         Assert.True(space.TryRelease(IpAddressValue.Parse("198.51.100.5")));
-        Assert.True(space.TryGetLowestFree(IpFamily.IPv4, out var freed));
+        Assert.True(space.TryGetFirstFree(IpFamily.IPv4, out var freed));
         Assert.Equal("198.51.100.5", freed.ToString());
         Assert.False(space.TryRelease(IpAddressValue.Parse("198.51.100.5")));
         Assert.False(space.TryRelease(IpAddressValue.Parse("203.0.113.5")));
+    }
+
+    [Fact]
+    public void TryGetFirstFree_RangesListedOutOfOrder_WalksThemInListedOrder()
+    {
+        var space = Space(false, "198.51.100.8/31", "192.0.2.0/31");
+
+        var handed = new List<string>();
+        while (space.TryGetFirstFree(IpFamily.IPv4, out var a))
+        {
+            Assert.True(space.TryTake(a));
+            handed.Add(a.ToString());
+        }
+
+        Assert.Equal(["198.51.100.8", "198.51.100.9", "192.0.2.0", "192.0.2.1"], handed);
+        Assert.True(space.TryRelease(IpAddressValue.Parse("192.0.2.0")));
+        Assert.True(space.TryGetFirstFree(IpFamily.IPv4, out var again));
+        Assert.Equal("192.0.2.0", again.ToString());
     }
 }
