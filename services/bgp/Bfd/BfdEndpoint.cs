@@ -67,13 +67,14 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         if (!multihop && settings.EchoTransmitInterval > TimeSpan.Zero)
         {
             // RFC 5883 §3: no echo over multiple hops. Single-hop echo leaves from the address the route to the peer uses.
-            var local = source ?? RouteSource(peer);
-            if (BfdEchoLink.TryOpen(_sockets, local, peer, bfdPeer.ReceiveEcho, _logger, out var reason) is { } echo)
+            string? reason = "no route to the peer";
+            if ((source ?? RouteSource(peer)) is { } local && BfdEchoLink.TryOpen(_sockets, local, peer, bfdPeer.ReceiveEcho, _logger, out reason) is { } echo)
             {
                 bfdPeer.UseEcho(echo);
             }
             else
             {
+                bfdPeer.EchoUnavailable = reason;
                 LogEchoUnavailable(_logger, peer, reason!);
             }
         }
@@ -199,12 +200,19 @@ internal sealed partial class BfdEndpoint : IAsyncDisposable
         return peer;
     }
 
-    /// <summary>The source address the kernel picks for <paramref name="peer"/> (a route lookup; UDP connect sends nothing).</summary>
-    private IPAddress RouteSource(IPAddress peer)
+    /// <summary>The source address the kernel picks for <paramref name="peer"/> (a route lookup; UDP connect sends nothing), or null without a route.</summary>
+    private IPAddress? RouteSource(IPAddress peer)
     {
         using var probe = _sockets.CreateDatagram(peer.AddressFamily);
-        probe.Connect(new IPEndPoint(peer, _singleHopPort));
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        try
+        {
+            probe.Connect(new IPEndPoint(peer, _singleHopPort));
+            return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     /// <summary>RFC 5881 §4 and RFC 5883 §5: the source port is in 49152–65535.</summary>

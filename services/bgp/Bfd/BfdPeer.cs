@@ -49,6 +49,9 @@ internal sealed class BfdPeer : IAsyncDisposable
     /// <summary>Whether our echo packets are going out and coming back.</summary>
     public bool EchoActive => _session.EchoActive;
 
+    /// <summary>Why the profile's echo mode could not be set up for this session (no route, no CAP_NET_RAW...), or null.</summary>
+    public string? EchoUnavailable { get; set; }
+
     /// <summary>Gives the session its echo link, before <see cref="Start"/>; without one the echo function stays off.</summary>
     public void UseEcho(BfdEchoLink echo) => _echo = echo;
 

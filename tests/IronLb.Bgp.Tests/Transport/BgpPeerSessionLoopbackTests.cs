@@ -24,14 +24,20 @@ public sealed class BgpPeerSessionLoopbackTests
         Ipv4NextHop = IPAddress.Parse("192.0.2.11"),
     };
 
-    private static async Task<BgpPeerSession> EstablishAsync(WirePeer peer, IReadOnlyCollection<Announcement> routes, CancellationToken ct)
+    /// <summary>Runs the OPEN exchange; <paramref name="routes"/> null leaves the session without announcements for now.</summary>
+    private static async Task<BgpPeerSession> EstablishAsync(WirePeer peer, IReadOnlyCollection<Announcement>? routes, CancellationToken ct, bool restarting = false)
     {
-        var session = new BgpPeerSession(Settings(peer.Port), DefaultSocketFactory.Instance, TimeProvider.System, NullLogger.Instance);
-        session.SetAnnouncements(routes);
+        var session = new BgpPeerSession(Settings(peer.Port) with { GracefulRestart = restarting }, DefaultSocketFactory.Instance, TimeProvider.System, NullLogger.Instance, restarting);
+        if (routes is not null)
+        {
+            session.SetAnnouncements(routes);
+        }
+
         session.Start();
         await peer.AcceptAsync(ct);
         var open = Assert.IsType<OpenMessage>(await peer.ReceiveAsync(ct));
         Assert.True(open.Supports(BgpFamily.Ipv6Unicast));
+        Assert.Equal(restarting, open.Find<GracefulRestartCapability>()?.Restarting ?? false);
         await peer.SendAsync(new OpenMessage(4, 64500, 9, 0xC0000201, [new MultiprotocolCapability(BgpFamily.Ipv4Unicast), new MultiprotocolCapability(BgpFamily.Ipv6Unicast), new FourOctetAsCapability(64500)]), ct);
         await peer.SendAsync(KeepaliveMessage.Instance, ct);
         Assert.IsType<KeepaliveMessage>(await peer.ReceiveAsync(ct));
@@ -72,6 +78,33 @@ public sealed class BgpPeerSessionLoopbackTests
 
         Assert.Equal(routes.Select(r => r.Prefix).ToHashSet(), received);
         Assert.InRange(updates, 2, 11);
+    }
+
+    [Fact]
+    public async Task Established_RestartingBeforeRoutesAreKnown_NoEndOfRibUntilTheRoutesGoOut()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var peer = new WirePeer();
+        await using var session = await EstablishAsync(peer, routes: null, cts.Token, restarting: true);
+
+        // An End-of-RIB now, before the routes, would make the peer drop the stale routes it kept for us.
+        session.SetAnnouncements(Routes(0));
+
+        var first = await NextUpdateAsync(peer, cts.Token);
+        Assert.Null(first.EndOfRibFamily);
+        Assert.Equal([IPNetwork.Parse("203.0.113.10/32")], first.Nlri);
+        Assert.NotNull((await NextUpdateAsync(peer, cts.Token)).EndOfRibFamily);
+    }
+
+    private static async Task<UpdateMessage> NextUpdateAsync(WirePeer peer, CancellationToken ct)
+    {
+        for (var message = await peer.ReceiveAsync(ct); ; message = await peer.ReceiveAsync(ct))
+        {
+            if (message is not KeepaliveMessage)
+            {
+                return Assert.IsType<UpdateMessage>(message);
+            }
+        }
     }
 
     [Fact]
