@@ -89,6 +89,17 @@ internal sealed class KubernetesApi : IDisposable
         return ToJson(updated);
     }
 
+    /// <summary>Merge-patches the status subresource of an IPAddressPool; returns the pool as stored after it.</summary>
+    public async Task<JsonObject> PatchPoolStatusAsync(string ns, string name, JsonObject patch, CancellationToken cancellationToken)
+    {
+        var pools = WatchedResource.IpAddressPools;
+        var updated = await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
+            MergePatch(patch), pools.Group, pools.Version, ns, pools.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return updated is JsonElement element && JsonObject.Create(element) is { } json
+            ? (JsonObject)json.DeepClone()
+            : throw new JsonException("the patched IPAddressPool was not an object");
+    }
+
     /// <summary>Records a core/v1 Event about a Service.</summary>
     public Task CreateServiceEventAsync(JsonObject service, ServiceEvent serviceEvent, DateTimeOffset at, CancellationToken cancellationToken)
     {

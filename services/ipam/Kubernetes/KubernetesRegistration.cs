@@ -2,7 +2,7 @@ using IronLb.Ipam.Reconciliation;
 
 namespace IronLb.Ipam.Kubernetes;
 
-/// <summary>Registers Kubernetes mode: the API as the configuration source, and Service status written back.</summary>
+/// <summary>Registers Kubernetes mode: the API as the configuration source, and Service and IPAddressPool status written back.</summary>
 internal static class KubernetesRegistration
 {
     /// <summary>True when "Ipam:Kubernetes:Enabled" asks for Kubernetes mode.</summary>
@@ -16,7 +16,8 @@ internal static class KubernetesRegistration
         services.AddSingleton<ResourceWatcher>();
         services.AddSingleton<KubernetesConfigurationSource>();
         services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigurationSource>());
-        services.AddSingleton<IServiceStatusWriter, ServiceStatusWriter>();
+        services.AddSingleton<IStatusWriter, ServiceStatusWriter>();
+        services.AddSingleton<IStatusWriter, PoolStatusWriter>();
         return services;
     }
 }

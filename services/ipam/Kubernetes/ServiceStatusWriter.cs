@@ -18,7 +18,7 @@ internal sealed partial class ServiceStatusWriter(
     KubernetesApi api,
     ClusterObjectCache cache,
     TimeProvider time,
-    ILogger<ServiceStatusWriter> logger) : IServiceStatusWriter, IDisposable
+    ILogger<ServiceStatusWriter> logger) : IStatusWriter, IDisposable
 {
     private readonly Dictionary<ServiceKey, ServiceEvent> _recorded = [];
     private readonly SemaphoreSlim _writing = new(1, 1);

@@ -15,7 +15,7 @@ internal sealed partial class IpamWorker(
     IpamReconciler reconciler,
     CurrentConfiguration current,
     IpamStatus status,
-    IEnumerable<IServiceStatusWriter> writers,
+    IEnumerable<IStatusWriter> writers,
     [FromKeyedServices(IpamRegistration.Component)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,

@@ -119,6 +119,26 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public async Task Start_ExamplesInTheApi_EveryPoolShowsItsCountersInMetalLbsForm()
+    {
+        await using var ipam = await StartAsync();
+        var configuration = ManifestLoader.LoadDirectory(RepositoryLayout.PathOf("examples")).Configuration;
+        var pools = AllocationSolver.Solve(configuration, new Dictionary<ServiceKey, AddressAssignment>(), null, configuration.NamespaceLabels).Allocator.Status();
+        Assert.Contains(pools, p => p.AssignedIPv4 > 0);
+
+        foreach (var pool in pools)
+        {
+            var stored = await WaitAsync(
+                () => ipam.Api.Get("IPAddressPool", "metallb-system", pool.Pool) is { } p && p["status"] is JsonObject status && status.ContainsKey("availableIPv4") ? status : null,
+                $"IPAddressPool {pool.Pool} status");
+            Assert.Equal((long)pool.AssignedIPv4, stored["assignedIPv4"]!.GetValue<long>());
+            Assert.Equal((long)pool.AvailableIPv4, stored["availableIPv4"]!.GetValue<long>());
+            Assert.Equal((long)pool.AssignedIPv6, stored["assignedIPv6"]!.GetValue<long>());
+            Assert.Equal(pool.AvailableIPv6 > long.MaxValue ? long.MaxValue : (long)pool.AvailableIPv6, stored["availableIPv6"]!.GetValue<long>());
+        }
+    }
+
+    [Fact]
     public async Task AddressesMetalLbGaveBeforeTheSwitch_KeptWhenStillValid()
     {
         // What a cluster looks like when MetalLB served it: status written, nothing in IronLB's store yet.
