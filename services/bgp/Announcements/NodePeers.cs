@@ -70,6 +70,7 @@ internal static class NodePeers
             Name = peer.Name,
             LocalAsn = spec.MyAsn,
             PeerAsn = peerAsn,
+            AnyExternalPeerAs = IsDynamicExternal(spec),
             PeerAddress = address,
             PeerPort = spec.PeerPort,
             SourceAddress = IPAddress.TryParse(spec.SourceAddress, out var source) ? source : null,
@@ -96,16 +97,18 @@ internal static class NodePeers
 
         if (PeerAsn(spec) is null)
         {
-            return "dynamicASN \"external\" is not supported yet: set peerASN";
+            return $"neither peerASN nor a dynamicASN of \"internal\" or \"external\" (dynamicASN \"{spec.DynamicAsn}\")";
         }
 
         return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP";
     }
 
-    /// <summary>peerASN, or for dynamicASN "internal" our own ASN (an iBGP session).</summary>
-    private static uint? PeerAsn(BgpPeerSpec spec) => spec.PeerAsn != 0
-        ? spec.PeerAsn
-        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? spec.MyAsn : null;
+    /// <summary>peerASN; for dynamicASN "internal" our own ASN (an iBGP session); for "external" 0, any other AS being accepted.</summary>
+    private static uint? PeerAsn(BgpPeerSpec spec) => spec.PeerAsn != 0 ? spec.PeerAsn
+        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? spec.MyAsn
+        : IsDynamicExternal(spec) ? 0 : null;
+
+    private static bool IsDynamicExternal(BgpPeerSpec spec) => spec.PeerAsn == 0 && string.Equals(spec.DynamicAsn, "external", StringComparison.Ordinal);
 
     /// <summary>spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress: the address MetalLB would use.</summary>
     private static uint? RouterId(BgpPeerSpec spec, Node? node)

@@ -9,8 +9,11 @@ internal sealed record BgpPeerSettings
     /// <summary>This speaker's AS number.</summary>
     public required uint LocalAsn { get; init; }
 
-    /// <summary>The neighbour's AS number; equal to LocalAsn makes an iBGP session.</summary>
+    /// <summary>The neighbour's AS number; equal to LocalAsn makes an iBGP session. Ignored when <see cref="AnyExternalPeerAs"/>.</summary>
     public required uint PeerAsn { get; init; }
+
+    /// <summary>BGPPeer dynamicASN "external": whatever AS the neighbour's OPEN names is accepted, as long as it is not ours (eBGP).</summary>
+    public bool AnyExternalPeerAs { get; init; }
 
     /// <summary>The neighbour's address.</summary>
     public required IPAddress PeerAddress { get; init; }
@@ -72,5 +75,8 @@ internal sealed record BgpPeerSettings
     /// <summary>The BGPPeer's name, which announcements use to pick their peers.</summary>
     public string Name { get; init; } = "";
 
-    public bool IsInternal => LocalAsn == PeerAsn;
+    public bool IsInternal => !AnyExternalPeerAs && LocalAsn == PeerAsn;
+
+    /// <summary>Whether a neighbour's OPEN may name <paramref name="asn"/> (RFC 4271 §6.2: otherwise Bad Peer AS).</summary>
+    public bool AcceptsPeerAs(uint asn) => AnyExternalPeerAs ? asn != LocalAsn : asn == PeerAsn;
 }

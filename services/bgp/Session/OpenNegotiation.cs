@@ -41,7 +41,7 @@ internal static class OpenNegotiation
     /// <summary>The agreed session, or the NOTIFICATION that refuses the peer's OPEN.</summary>
     public static (NegotiatedSession? Session, NotificationMessage? Error) Negotiate(BgpPeerSettings settings, OpenMessage peer)
     {
-        if (peer.AutonomousSystem != settings.PeerAsn)
+        if (!settings.AcceptsPeerAs(peer.AutonomousSystem))
         {
             return (null, new NotificationMessage(BgpErrorCode.OpenMessage, BgpErrorSubcode.BadPeerAs));
         }

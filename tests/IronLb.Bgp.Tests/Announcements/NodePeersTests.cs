@@ -174,6 +174,28 @@ public class NodePeersTests
     }
 
     [Fact]
+    public void For_DynamicAsnExternal_AcceptsAnyOtherAsAndIsExternal()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: tor, namespace: metallb-system}
+            spec: {myASN: 64501, dynamicASN: external, peerAddress: 192.0.2.1}
+            """);
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Empty(problems);
+        Assert.True(peer.AnyExternalPeerAs);
+        Assert.False(peer.IsInternal);
+        Assert.True(peer.AcceptsPeerAs(64500));
+        Assert.True(peer.AcceptsPeerAs(4_200_000_000));
+        Assert.False(peer.AcceptsPeerAs(64501));
+    }
+
+    [Fact]
     public void For_NoRouterIdAnywhere_PeerLeftOutWithReason()
     {
         var configuration = Load("""

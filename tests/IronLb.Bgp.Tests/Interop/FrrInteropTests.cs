@@ -119,6 +119,26 @@ public sealed class FrrInteropTests
     }
 
     [LabFact]
+    public async Task DynamicAsnExternal_FrrInItsOwnAs_EstablishesAsEbgpAndLearnsTheRoute()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var lab = new Lab(1);
+        lab.StartFrr(BaseConfig);
+
+        // BGPPeer dynamicASN: external: no peerASN configured; FRR's OPEN names its AS.
+        var (speaker, sockets) = await StartSpeakerAsync(lab, 1, Peer(1) with { PeerAsn = 0, AnyExternalPeerAs = true }, [Route("203.0.113.41/32")], cts.Token);
+        await using (speaker)
+        using (sockets)
+        {
+            Assert.True(await Lab.EventuallyAsync(() => Paths(lab, "203.0.113.41/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token), lab.Vtysh("show bgp ipv4 unicast"));
+            var neighbour = lab.VtyshJson($"show bgp neighbors {Lab.NodeV4(1)} json")[Lab.NodeV4(1)]!;
+            Assert.Equal("Established", neighbour["bgpState"]?.GetValue<string>());
+            Assert.Equal(64501, neighbour["remoteAs"]?.GetValue<int>());
+            Assert.Equal("64501", Paths(lab, "203.0.113.41/32")[0]!["aspath"]?["string"]?.GetValue<string>());
+        }
+    }
+
+    [LabFact]
     public async Task Md5Password_Missing_NeverEstablishes()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

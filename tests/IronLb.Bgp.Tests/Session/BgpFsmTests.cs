@@ -138,6 +138,26 @@ public sealed class BgpFsmTests
         Assert.Equal(1, h.Fsm.ConnectRetryCounter);
     }
 
+    [Theory]
+    [InlineData(64500u, true)]
+    [InlineData(4_200_000_000u, true)]
+    [InlineData(64501u, false)]
+    public void BgpOpen_DynamicExternalPeer_AnyAsButOursEstablishes(uint peerAs, bool established)
+    {
+        using var h = new FsmHarness(FsmHarness.DefaultSettings() with { PeerAsn = 0, AnyExternalPeerAs = true });
+        h.Post(BgpEventKind.ManualStart);
+        h.Post(BgpEventKind.TcpCrAcked);
+
+        h.Post(BgpEventKind.BgpOpen, FsmHarness.PeerOpen(9, peerAs));
+        h.Post(BgpEventKind.KeepAliveMsg);
+
+        Assert.Equal(established, h.Fsm.State == BgpState.Established);
+        if (!established)
+        {
+            Assert.Equal(BgpErrorSubcode.BadPeerAs, h.LastNotification().Subcode);
+        }
+    }
+
     [Fact]
     public void BgpOpen_InternalPeerWithOurIdentifier_BadBgpIdentifier()
     {
