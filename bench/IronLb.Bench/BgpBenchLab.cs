@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using IronLb.Testing;
 
 namespace IronLb.Bench;
 
@@ -12,17 +12,15 @@ internal sealed class BgpBenchLab : IDisposable
 {
     public const string RouterV6 = "2001:db8:1::1";
     public const string NodeV6 = "2001:db8:1::11";
-    private const string FrrBin = "/usr/lib/frr";
-
     private readonly List<string> _namespaces = [];
-    private readonly List<int> _frrPids = [];
-    private readonly List<string> _crashBuffers = [];
+    private readonly FrrRouter _frr;
 
     public BgpBenchLab()
     {
         Prefix = "ilbb" + Guid.NewGuid().ToString("N")[..6];
         Dir = Path.Combine(Path.GetTempPath(), Prefix);
         Directory.CreateDirectory(Dir);
+        _frr = new FrrRouter(Rtr, Path.Combine(Dir, "frr"));
         var lan = Prefix + "-lan";
         Add(lan);
         Run("ip", "-n", lan, "link", "add", "br0", "type", "bridge");
@@ -47,63 +45,26 @@ internal sealed class BgpBenchLab : IDisposable
 
     public string Node => Prefix + "-n1";
 
-    private string FrrDir => Path.Combine(Dir, "frr");
-
     /// <summary>Starts a fresh FRR whose only neighbour is the node over IPv6.</summary>
-    public void StartFrr()
-    {
-        StopFrr();
-        Directory.CreateDirectory(FrrDir);
-        File.WriteAllText(Path.Combine(FrrDir, "zebra.conf"), $"hostname rtr\nlog file {FrrDir}/zebra.log informational\n");
-        File.WriteAllText(Path.Combine(FrrDir, "bgpd.conf"), $"""
-            hostname rtr
-            log file {FrrDir}/bgpd.log informational
-            router bgp 64500
-             bgp router-id 192.0.2.1
-             no bgp ebgp-requires-policy
-             timers bgp 3 9
-             neighbor {NodeV6} remote-as 64501
-             neighbor {NodeV6} timers connect 1
-             address-family ipv6 unicast
-              neighbor {NodeV6} activate
-             exit-address-family
+    public void StartFrr() => _frr.Start($"""
+        router bgp 64500
+         bgp router-id 192.0.2.1
+         no bgp ebgp-requires-policy
+         timers bgp 3 9
+         neighbor {NodeV6} remote-as 64501
+         neighbor {NodeV6} timers connect 1
+         address-family ipv6 unicast
+          neighbor {NodeV6} activate
+         exit-address-family
 
-            """);
-        Run("chown", "-R", "frr:frr", FrrDir);
-        foreach (var daemon in new[] { "zebra", "bgpd" })
-        {
-            Run("ip", "netns", "exec", Rtr, Path.Combine(FrrBin, daemon), "-d", "-u", "frr", "-g", "frr", "-P", "0",
-                "-f", Path.Combine(FrrDir, daemon + ".conf"), "-i", Path.Combine(FrrDir, daemon + ".pid"),
-                "-z", Path.Combine(FrrDir, "zserv.api"), "--vty_socket", FrrDir);
-            var pid = int.Parse(File.ReadAllText(Path.Combine(FrrDir, daemon + ".pid")).Trim(), CultureInfo.InvariantCulture);
-            _frrPids.Add(pid);
+        """);
 
-            // FRR's crash buffer directory is named by its pre-daemon PID; the daemon holds it open.
-            foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
-            {
-                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("/var/tmp/frr/", StringComparison.Ordinal))
-                {
-                    _crashBuffers.Add(Path.GetDirectoryName(target) == "/var/tmp/frr" ? target : Path.GetDirectoryName(target)!);
-                }
-            }
-        }
-    }
-
-    public void StopFrr()
-    {
-        foreach (var pid in _frrPids)
-        {
-            Kill(pid);
-        }
-
-        _frrPids.Clear();
-    }
+    public void StopFrr() => _frr.Stop();
 
     /// <summary>FRR's view of the node's session: its state and how many prefixes it has received.</summary>
     public (bool Established, long Received) Neighbor()
     {
-        var json = JsonNode.Parse(Run("vtysh", "--vty_socket", FrrDir, "--config_dir", FrrDir, "-c", "show bgp ipv6 unicast summary json"));
-        var peer = json?["peers"]?[NodeV6];
+        var peer = _frr.VtyshJson("show bgp ipv6 unicast summary json")["peers"]?[NodeV6];
         return (peer?["state"]?.GetValue<string>() == "Established", peer?["pfxRcd"]?.GetValue<long>() ?? 0);
     }
 
@@ -127,34 +88,12 @@ internal sealed class BgpBenchLab : IDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    public static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
-        {
-            process.Kill();
-            throw new TimeoutException($"{file} did not finish");
-        }
-
-        return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {stderr.Result}");
-    }
+    /// <summary>Runs a command that must succeed within two minutes (loading GoBGP's table takes a while); returns its output.</summary>
+    public static string Run(string file, params string[] args) => Shell.Must(TimeSpan.FromMinutes(2), file, args);
 
     public void Dispose()
     {
-        StopFrr();
-        foreach (var buffer in _crashBuffers.Where(Directory.Exists))
-        {
-            Directory.Delete(buffer, recursive: true);
-        }
-
+        _frr.Dispose();
         foreach (var ns in _namespaces)
         {
             try

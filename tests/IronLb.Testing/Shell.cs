@@ -34,10 +34,13 @@ public static class Shell
         return new Result(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
     }
 
-    /// <summary>Runs a setup command that must succeed.</summary>
-    public static string Must(string file, params string[] args)
+    /// <summary>Runs a setup command that must succeed within 30 seconds; returns its standard output.</summary>
+    public static string Must(string file, params string[] args) => Must(TimeSpan.FromSeconds(30), file, args);
+
+    /// <summary>Runs a command that must succeed within <paramref name="timeout"/>; returns its standard output.</summary>
+    public static string Must(TimeSpan timeout, string file, params string[] args)
     {
-        var result = Run(TimeSpan.FromSeconds(30), file, args);
+        var result = Run(timeout, file, args);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({result.ExitCode}): {result.Error}{result.Output}");

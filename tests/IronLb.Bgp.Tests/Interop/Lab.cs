@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using IronLb.Testing;
 
 namespace IronLb.Bgp.Tests.Interop;
 
@@ -16,7 +17,6 @@ internal sealed class Lab : IDisposable
     public const string RouterV4 = "192.0.2.1";
     public const string RouterV6 = "2001:db8:1::1";
     public const int RouterAsn = 64500;
-    private const string FrrBin = "/usr/lib/frr";
 
     private readonly List<string> _namespaces = [];
 
@@ -29,14 +29,14 @@ internal sealed class Lab : IDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
     }
 
-    private readonly List<int> _daemonPids = [];
-    private readonly List<string> _crashBuffers = [];
+    private readonly FrrRouter _frr;
 
     public Lab(params int[] nodes)
     {
         Prefix = "ilb" + Guid.NewGuid().ToString("N")[..6];
         Dir = Path.Combine(Path.GetTempPath(), Prefix);
         Directory.CreateDirectory(Dir);
+        _frr = new FrrRouter(Rtr, FrrDir);
         try
         {
             Build(nodes);
@@ -70,34 +70,18 @@ internal sealed class Lab : IDisposable
             return "interop tests need root on Linux (network namespaces)";
         }
 
-        return File.Exists(Path.Combine(FrrBin, "bgpd")) && File.Exists("/usr/bin/vtysh") ? null : "FRR is not installed (apt-get install frr)";
+        return FrrRouter.IsInstalled ? null : "FRR is not installed (apt-get install frr)";
     }
 
     /// <summary>
     /// Starts zebra and bgpd (and bfdd when asked, with <paramref name="bfddConfig"/>) in the router namespace with
     /// <paramref name="bgpdConfig"/>.
     /// </summary>
-    public void StartFrr(string bgpdConfig, bool bfd = false, string bfddConfig = "")
-    {
-        Directory.CreateDirectory(FrrDir);
-        File.WriteAllText(Path.Combine(FrrDir, "zebra.conf"), $"hostname rtr\nlog file {FrrDir}/zebra.log informational\n");
-        File.WriteAllText(Path.Combine(FrrDir, "bgpd.conf"), $"hostname rtr\nlog file {FrrDir}/bgpd.log informational\n{bgpdConfig}");
-        File.WriteAllText(Path.Combine(FrrDir, "bfdd.conf"), $"hostname rtr\nlog file {FrrDir}/bfdd.log informational\n{bfddConfig}");
-        Run("chown", "-R", "frr:frr", FrrDir);
-        foreach (var daemon in bfd ? new[] { "zebra", "bfdd", "bgpd" } : ["zebra", "bgpd"])
-        {
-            Run("ip", "netns", "exec", Rtr, Path.Combine(FrrBin, daemon), "-d", "-u", "frr", "-g", "frr", "-P", "0",
-                "-f", Path.Combine(FrrDir, daemon + ".conf"), "-i", Path.Combine(FrrDir, daemon + ".pid"),
-                "-z", Path.Combine(FrrDir, "zserv.api"), "--vty_socket", FrrDir);
-            var pid = int.Parse(File.ReadAllText(Path.Combine(FrrDir, daemon + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-            _daemonPids.Add(pid);
-            RememberCrashBuffer(pid);
-        }
-    }
+    public void StartFrr(string bgpdConfig, bool bfd = false, string bfddConfig = "") => _frr.Start(bgpdConfig, bfd ? bfddConfig : null);
 
-    public string Vtysh(string command) => Run("vtysh", "--vty_socket", FrrDir, "--config_dir", FrrDir, "-c", command);
+    public string Vtysh(string command) => _frr.Vtysh(command);
 
-    public JsonNode VtyshJson(string command) => JsonNode.Parse(Vtysh(command)) ?? new JsonObject();
+    public JsonNode VtyshJson(string command) => _frr.VtyshJson(command);
 
     /// <summary>FRR's BGP paths to <paramref name="prefix"/> in "ipv4" or "ipv6" unicast.</summary>
     public JsonArray BgpPaths(string family, string prefix) =>
@@ -124,30 +108,7 @@ internal sealed class Lab : IDisposable
     }
 
     /// <summary>Runs a command to completion and returns its standard output; throws on a non-zero exit.</summary>
-    public static string Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill();
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited {process.ExitCode}: {stderr.Result}");
-        }
-
-        return stdout.Result;
-    }
+    public static string Run(string file, params string[] args) => Shell.Must(file, args);
 
     /// <summary>
     /// Adds node <paramref name="node"/> two hops from the router: "PREFIX-hop" sits on the LAN (192.0.2.5) and routes
@@ -175,25 +136,7 @@ internal sealed class Lab : IDisposable
 
     public void Dispose()
     {
-        foreach (var pid in _daemonPids)
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                process.WaitForExit(5000);
-            }
-            catch (ArgumentException)
-            {
-                // already gone
-            }
-        }
-
-        foreach (var buffer in _crashBuffers.Where(Directory.Exists))
-        {
-            Directory.Delete(buffer, recursive: true);
-        }
-
+        _frr.Dispose();
         foreach (var ns in _namespaces)
         {
             try
@@ -211,21 +154,6 @@ internal sealed class Lab : IDisposable
         }
         catch (IOException)
         {
-        }
-    }
-
-    /// <summary>
-    /// FRR writes crash buffers to /var/tmp/frr/DAEMON.PID, named by the PID before it daemonized; the daemon keeps
-    /// the directory open, so its open files say which one is ours.
-    /// </summary>
-    private void RememberCrashBuffer(int pid)
-    {
-        foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
-        {
-            if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("/var/tmp/frr/", StringComparison.Ordinal))
-            {
-                _crashBuffers.Add(Path.GetDirectoryName(target) is "/var/tmp/frr" ? target : Path.GetDirectoryName(target)!);
-            }
         }
     }
 
