@@ -20,7 +20,7 @@ internal static class RunCommand
         var node = new Option<string>("--node") { Description = "This node's name, as Node objects and nodeSelectors know it.", Required = true };
         var state = new Option<DirectoryInfo>("--state")
         {
-            Description = "Folder of the durable state store (allocations survive restarts).",
+            Description = "Folder of the durable state store (allocations survive restarts) and of the BGP graceful-restart marker (bgp/).",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".state")),
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Allocate, elect and report, but send and answer nothing on the network (no BGP sessions, no ARP/NDP)." };
@@ -60,6 +60,9 @@ internal static class RunCommand
             ["Ipam:ImplicitNode"] = node,
             ["Layer2:Announce"] = dryRun ? "false" : "true",
             ["Bgp:Announce"] = dryRun ? "false" : "true",
+
+            // One host, one state folder: the graceful-restart marker lives beside the allocations, not in /var/lib.
+            ["Bgp:StateDirectory"] = Path.Combine(state.FullName, "bgp"),
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
