@@ -11,16 +11,15 @@ namespace IronLb.Bench;
 /// addresses until stdin closes; a "stats" line on stdin makes it print its allocation and GC counts.</summary>
 internal static class Layer2BenchNode
 {
-    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, TimeSpan busyPoll, CancellationToken cancellationToken)
+    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, CancellationToken cancellationToken)
     {
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning));
         using var meters = new OwnMeterFactory();
-        var options = Options.Create(new Layer2AnnouncerOptions { BusyPoll = busyPoll });
         await using var announcer = new Layer2Announcer(
-            options,
-            new PcapLinkLayer(options, loggerFactory.CreateLogger<PcapLinkLayer>()),
+            Options.Create(new Layer2AnnouncerOptions()),
+            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());

@@ -9,8 +9,7 @@ namespace IronLb.Bench;
 /// request rates, beside the Linux kernel answering for the node's own addresses in the same run.</summary>
 /// <remarks>Three roles of one program: the orchestrator (root namespace) builds the namespaces and starts the other two
 /// with `ip netns exec`, because libpcap, sysfs and the announcer's timers must all live in the namespace they serve.
-/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2] [--busy-poll-us 0] (the announcer's
-/// Layer2:BusyPoll).</remarks>
+/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2].</remarks>
 internal sealed class Layer2Benchmark : IBenchmark
 {
     private static readonly IPAddress Vip = IPAddress.Parse("203.0.113.20");
@@ -34,10 +33,9 @@ internal sealed class Layer2Benchmark : IBenchmark
     {
         var rates = Option(args, "--rates", "500,1000,2000,5000").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var seconds = double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture);
-        var busyPollUs = int.Parse(Option(args, "--busy-poll-us", "0"), CultureInfo.InvariantCulture);
         if (args.Contains("--node"))
         {
-            await Layer2BenchNode.RunAsync([Vip, Vip6], TimeSpan.FromMicroseconds(busyPollUs), cancellationToken);
+            await Layer2BenchNode.RunAsync([Vip, Vip6], cancellationToken);
             return new Dictionary<string, object> { ["role"] = "node" };
         }
 
@@ -46,7 +44,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             return Probe(rates, seconds);
         }
 
-        return Orchestrate(rates, seconds, busyPollUs);
+        return Orchestrate(rates, seconds);
     }
 
     private static Dictionary<string, object> Probe(int[] rates, double seconds)
@@ -73,7 +71,7 @@ internal sealed class Layer2Benchmark : IBenchmark
         return results;
     }
 
-    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds, int busyPollUs)
+    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -81,8 +79,8 @@ internal sealed class Layer2Benchmark : IBenchmark
         }
 
         using var lab = new Layer2BenchLab();
-        Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each, busy poll {busyPollUs} us");
-        using var node = StartRole(lab.Node, "--node", "--busy-poll-us", busyPollUs.ToString(CultureInfo.InvariantCulture));
+        Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each");
+        using var node = StartRole(lab.Node, "--node");
         node.ErrorDataReceived += (_, e) => Console.Error.WriteLine($"  node: {e.Data}");
         node.BeginErrorReadLine();
         try
@@ -116,7 +114,6 @@ internal sealed class Layer2Benchmark : IBenchmark
             figures["announcer_bytes_per_frame"] = Math.Round((allocatedAfter - allocatedBefore) / (double)frames, 1);
             figures["announcer_gen0_gcs"] = gen0After - gen0Before;
             figures["announcer_gen2_gcs"] = gen2After;
-            figures["busy_poll_us"] = busyPollUs;
             return figures;
         }
         finally

@@ -12,13 +12,6 @@ internal sealed class Layer2AnnouncerOptions
     /// <summary>How often interfaces are re-read so new, removed or re-addressed ones are picked up. Default 2 seconds.</summary>
     public TimeSpan InterfaceRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// How long a capture reader keeps polling after a frame before it sleeps until the next one. Frames that arrive
-    /// within it are answered without a thread wake-up; it costs up to this much processor time per frame. Default 0
-    /// (always sleep).
-    /// </summary>
-    public TimeSpan BusyPoll { get; set; } = TimeSpan.Zero;
-
     /// <summary>Throws when a value cannot work, so a bad configuration fails at start rather than on the wire.</summary>
     public void Validate()
     {
@@ -30,11 +23,6 @@ internal sealed class Layer2AnnouncerOptions
         if (GratuitousInterval <= TimeSpan.Zero || GratuitousInterval > TimeSpan.FromMinutes(1))
         {
             throw new InvalidOperationException($"{nameof(GratuitousInterval)} must be positive and at most a minute, not {GratuitousInterval}");
-        }
-
-        if (BusyPoll < TimeSpan.Zero || BusyPoll > TimeSpan.FromMilliseconds(10))
-        {
-            throw new InvalidOperationException($"{nameof(BusyPoll)} must be between 0 and 10 ms, not {BusyPoll}");
         }
 
         if (InterfaceRefreshInterval < TimeSpan.FromMilliseconds(100) || InterfaceRefreshInterval > TimeSpan.FromMinutes(1))

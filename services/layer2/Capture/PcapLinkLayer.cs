@@ -1,12 +1,11 @@
 using IronLb.Layer2.Announcing;
-using Microsoft.Extensions.Options;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
 namespace IronLb.Layer2.Capture;
 
 /// <summary>The link layer through libpcap (SharpPcap): interfaces from the OS, one immediate-mode port per interface.</summary>
-internal sealed class PcapLinkLayer(IOptions<Layer2AnnouncerOptions> options, ILogger<PcapLinkLayer> logger) : ILinkLayer
+internal sealed class PcapLinkLayer(ILogger<PcapLinkLayer> logger) : ILinkLayer
 {
     public void EnsurePermitted()
     {
@@ -41,6 +40,6 @@ internal sealed class PcapLinkLayer(IOptions<Layer2AnnouncerOptions> options, IL
         ArgumentNullException.ThrowIfNull(link);
         var pcapInterface = PcapInterface.GetAllPcapInterfaces().FirstOrDefault(p => p.Name == link.Name)
             ?? throw new InvalidOperationException($"libpcap does not list interface {link.Name}");
-        return new PcapPort(pcapInterface, link, onFrame, options.Value.BusyPoll, logger);
+        return new PcapPort(pcapInterface, link, onFrame, logger);
     }
 }

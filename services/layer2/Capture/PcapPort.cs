@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using IronLb.Layer2.Announcing;
@@ -16,7 +15,6 @@ internal sealed partial class PcapPort : ILinkPort
     private readonly LibPcapLiveDevice _device;
     private readonly FrameReceived _onFrame;
     private readonly ILogger _logger;
-    private readonly long _busyPollTicks;
     private readonly int _descriptor;
     private readonly Thread _reader;
     private volatile bool _stopping;
@@ -24,13 +22,12 @@ internal sealed partial class PcapPort : ILinkPort
     private readonly HashSet<IPAddress> _joined = [];
     private Socket? _membershipSocket;
 
-    public PcapPort(PcapInterface pcapInterface, LinkInterface link, FrameReceived onFrame, TimeSpan busyPoll, ILogger logger)
+    public PcapPort(PcapInterface pcapInterface, LinkInterface link, FrameReceived onFrame, ILogger logger)
     {
         InterfaceName = link.Name;
         InterfaceIndex = link.Index;
         _onFrame = onFrame;
         _logger = logger;
-        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _device = new LibPcapLiveDevice(pcapInterface);
         string? configurationFailure = null;
         var configuration = new DeviceConfiguration
@@ -64,8 +61,8 @@ internal sealed partial class PcapPort : ILinkPort
 
         _device.Filter = CaptureFilter.Expression;
 
-        // Our own reader instead of SharpPcap's capture thread: non-blocking reads, then (optionally) a short busy
-        // poll, then a poll(2) sleep with a timeout so Dispose can end it on an idle link.
+        // Our own reader instead of SharpPcap's capture thread: non-blocking reads until the ring is empty, then a
+        // poll(2) sleep with a timeout so Dispose can end it on an idle link.
         try
         {
             _device.NonBlockingMode = true;
@@ -134,7 +131,6 @@ internal sealed partial class PcapPort : ILinkPort
 
     private void ReadLoop()
     {
-        var lastFrame = 0L;
         while (!_stopping)
         {
             GetPacketStatus status;
@@ -144,7 +140,6 @@ internal sealed partial class PcapPort : ILinkPort
                 if (status == GetPacketStatus.PacketRead)
                 {
                     _onFrame(this, packet.Data);
-                    lastFrame = Stopwatch.GetTimestamp();
                     continue;
                 }
             }
@@ -159,14 +154,6 @@ internal sealed partial class PcapPort : ILinkPort
             {
                 LogReadFailed(_logger, InterfaceName, null);
                 return;
-            }
-
-            // Right after a frame more tend to follow: spinning for a moment answers them without the wake-up a
-            // sleeping thread pays (tens of microseconds, more on a virtual machine's idle CPU).
-            if (_busyPollTicks > 0 && Stopwatch.GetTimestamp() - lastFrame < _busyPollTicks)
-            {
-                Thread.SpinWait(20);
-                continue;
             }
 
             PcapWait.Readable(_descriptor, IdleWaitMilliseconds);

@@ -19,18 +19,9 @@ public class Layer2AnnouncerServiceCollectionExtensionsTests
         Assert.Equal(7, provider.GetRequiredService<IOptions<Layer2AnnouncerOptions>>().Value.GratuitousCount);
     }
 
-    [Fact]
-    public void AddLayer2Announcer_BusyPollInMicroseconds_Bound()
-    {
-        using var provider = Build(new() { ["BusyPoll"] = "00:00:00.0003" });
-
-        Assert.Equal(TimeSpan.FromMicroseconds(300), provider.GetRequiredService<IOptions<Layer2AnnouncerOptions>>().Value.BusyPoll);
-    }
-
     [Theory]
     [InlineData("GratuitousInterval", "00:00:00")]
-    [InlineData("BusyPoll", "-00:00:00.001")]
-    [InlineData("BusyPoll", "00:00:01")]
+    [InlineData("InterfaceRefreshInterval", "00:00:00.010")]
     public void AddLayer2Announcer_InvalidOptions_FailsValidation(string key, string value)
     {
         using var provider = Build(new() { [key] = value });

@@ -39,7 +39,7 @@ internal static class NodeHost
         });
         await using var announcer = new Layer2Announcer(
             options,
-            new PcapLinkLayer(options, loggerFactory.CreateLogger<PcapLinkLayer>()),
+            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());
