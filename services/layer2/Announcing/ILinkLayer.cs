@@ -24,6 +24,9 @@ internal interface ILinkPort : IDisposable
 
     int InterfaceIndex { get; }
 
+    /// <summary>True once capture on it has stopped for good (the interface went down or away): it must be opened again.</summary>
+    bool IsBroken { get; }
+
     void Send(ReadOnlySpan<byte> frame);
 
     /// <summary>Joins exactly these IPv6 multicast groups on the interface, leaving any others joined before.</summary>

@@ -200,8 +200,9 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
                 }
 
                 var fresh = _link.GetInterfaces();
-                // A port that failed to open is retried here even when nothing else changed.
-                if (SameInterfaces(fresh, _interfaces) && _view.Bindings.Keys.All(_ports.ContainsKey))
+                // A port that failed to open, or whose capture broke (a link flap faster than a refresh), is retried here
+                // even when nothing else changed.
+                if (SameInterfaces(fresh, _interfaces) && _view.Bindings.Keys.All(_ports.ContainsKey) && !_ports.Values.Any(p => p.IsBroken))
                 {
                     return;
                 }
@@ -245,12 +246,13 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         foreach (var binding in view.Bindings.Values)
         {
             var link = binding.Interface;
-            if (_ports.TryGetValue(link.Name, out var existing) && existing.InterfaceIndex == link.Index)
+            if (_ports.TryGetValue(link.Name, out var existing) && existing.InterfaceIndex == link.Index && !existing.IsBroken)
             {
                 continue;
             }
 
-            // Same name, new index: the interface was deleted and recreated; the old handle is dead.
+            // Same name, new index: the interface was deleted and recreated; the old handle is dead. Likewise a port
+            // whose capture broke.
             existing?.Dispose();
             _ports.Remove(link.Name);
             try

@@ -18,6 +18,7 @@ internal sealed partial class PcapPort : ILinkPort
     private readonly int _descriptor;
     private readonly Thread _reader;
     private volatile bool _stopping;
+    private volatile bool _broken;
     private readonly Lock _groupsGate = new();
     private readonly HashSet<IPAddress> _joined = [];
     private Socket? _membershipSocket;
@@ -82,6 +83,8 @@ internal sealed partial class PcapPort : ILinkPort
 
     public int InterfaceIndex { get; }
 
+    public bool IsBroken => _broken;
+
     public void Send(ReadOnlySpan<byte> frame) => _device.SendPacket(frame);
 
     public void SetMulticastGroups(IReadOnlySet<IPAddress> groups)
@@ -145,19 +148,33 @@ internal sealed partial class PcapPort : ILinkPort
             }
             catch (PcapException ex)
             {
-                // The interface went away under us; the announcer's interface refresh closes this port.
-                LogReadFailed(_logger, InterfaceName, ex);
+                Break(ex);
                 return;
             }
 
             if (status == GetPacketStatus.Error)
             {
-                LogReadFailed(_logger, InterfaceName, null);
+                Break(null);
                 return;
             }
 
-            PcapWait.Readable(_descriptor, IdleWaitMilliseconds);
+            try
+            {
+                PcapWait.Readable(_descriptor, IdleWaitMilliseconds);
+            }
+            catch (InvalidOperationException ex)
+            {
+                Break(ex);
+                return;
+            }
         }
+    }
+
+    /// <summary>The interface went down or away under us; the announcer's next interface refresh opens the port again.</summary>
+    private void Break(Exception? exception)
+    {
+        _broken = true;
+        LogReadFailed(_logger, InterfaceName, exception);
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Joined {Group} on {Interface}")]
@@ -169,6 +186,6 @@ internal sealed partial class PcapPort : ILinkPort
     [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "The capture reader on {Interface} did not stop in time")]
     private static partial void LogStopFailed(ILogger logger, string @interface);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Capture on {Interface} failed; it stops until the interface is opened again")]
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Capture on {Interface} failed; it is opened again at the next interface refresh")]
     private static partial void LogReadFailed(ILogger logger, string @interface, Exception? exception);
 }

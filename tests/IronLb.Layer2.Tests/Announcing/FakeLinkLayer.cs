@@ -66,6 +66,8 @@ internal sealed class FakeLinkLayer : ILinkLayer
 
         public bool Disposed { get; private set; }
 
+        public bool IsBroken { get; set; }
+
         public string InterfaceName => link.Name;
 
         public int InterfaceIndex => link.Index;

@@ -224,6 +224,21 @@ public sealed class Layer2AnnouncerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Refresh_PortCaptureBroke_ReopenedAtNextRefreshThoughInterfacesLookTheSame()
+    {
+        await _announcer.StartAsync(CancellationToken.None);
+        _announcer.ApplyOwnership([Owned(Vip)]);
+        var broken = _link.OpenPorts["eth0"];
+
+        broken.IsBroken = true;
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.True(broken.Disposed);
+        Assert.NotSame(broken, _link.OpenPorts["eth0"]);
+        Assert.Single(_link.Deliver("eth0", ArpRequest(Vip)));
+    }
+
+    [Fact]
     public async Task Refresh_PortFailedToOpen_RetriedUntilItOpens()
     {
         _link.Unopenable.Add("eth0");
