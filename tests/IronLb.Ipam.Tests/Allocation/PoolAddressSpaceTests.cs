@@ -30,13 +30,15 @@ public class PoolAddressSpaceTests
     {
         Assert.Equal((UInt128)254, Space(true, "192.0.2.0/24").Capacity(IpFamily.IPv4));
         Assert.Equal((UInt128)256, Space(false, "192.0.2.0/24").Capacity(IpFamily.IPv4));
-        Assert.Equal((UInt128)9, Space(true, "192.0.2.250-192.0.3.4").Capacity(IpFamily.IPv4));
+        Assert.Equal((UInt128)9, Space(true, "192.0.2.250-192.0.2.255", "198.51.100.0-198.51.100.4").Capacity(IpFamily.IPv4));
     }
 
     [Fact]
-    public void BuggyCount_RangeAcrossBoundaries_CountsBoth()
+    public void BuggyCount_EachEndOfA256Block_Counted()
     {
-        Assert.Equal((UInt128)2, PoolAddressSpace.BuggyCount(AddressRange.Parse("192.0.2.250-192.0.3.4")));
+        Assert.Equal((UInt128)2, PoolAddressSpace.BuggyCount(AddressRange.Parse("192.0.2.0/24")));
+        Assert.Equal((UInt128)1, PoolAddressSpace.BuggyCount(AddressRange.Parse("198.51.100.250-198.51.100.255")));
+        Assert.Equal((UInt128)1, PoolAddressSpace.BuggyCount(AddressRange.Parse("203.0.113.0-203.0.113.4")));
         Assert.Equal((UInt128)0, PoolAddressSpace.BuggyCount(AddressRange.Parse("192.0.2.1-192.0.2.254")));
         Assert.Equal((UInt128)0, PoolAddressSpace.BuggyCount(AddressRange.Parse("2001:db8::/120")));
     }

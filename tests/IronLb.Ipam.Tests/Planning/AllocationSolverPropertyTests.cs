@@ -11,7 +11,7 @@ public class AllocationSolverPropertyTests
     private static readonly IpAddressPool[] CandidatePools =
     [
         Pool("a", ["192.0.2.0/29"]),
-        Pool("b", ["198.51.100.254-198.51.101.1", "2001:db8::/126"], avoidBuggyIps: true),
+        Pool("b", ["198.51.100.254-198.51.100.255", "198.51.100.0-198.51.100.1", "2001:db8::/126"], avoidBuggyIps: true),
         Pool("c", ["203.0.113.0/30"], autoAssign: false),
         Pool("d", ["2001:db8:1::/127", "203.0.113.8/31"], serviceAllocation: new ServiceAllocation { Priority = 1, Namespaces = ValueList.Create(["ns1"]) }),
         Pool("e", ["192.0.2.64/30"], serviceAllocation: new ServiceAllocation { ServiceSelectors = ValueList.Create([Selector(("tier", "gold"))]) }),
