@@ -11,15 +11,16 @@ namespace IronLb.Bench;
 /// addresses until stdin closes; a "stats" line on stdin makes it print its allocation and GC counts.</summary>
 internal static class Layer2BenchNode
 {
-    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, CancellationToken cancellationToken)
+    public static async Task RunAsync(IReadOnlyList<IPAddress> owned, bool readerPerCpu, CancellationToken cancellationToken)
     {
+        var options = Options.Create(new Layer2AnnouncerOptions { ReaderPerCpu = readerPerCpu });
         using var loggerFactory = LoggerFactory.Create(b => b
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning));
         using var meters = new OwnMeterFactory();
         await using var announcer = new Layer2Announcer(
-            Options.Create(new Layer2AnnouncerOptions()),
-            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
+            options,
+            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>(), options),
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());

@@ -9,7 +9,8 @@ namespace IronLb.Bench;
 /// request rates, beside the Linux kernel answering for the node's own addresses in the same run.</summary>
 /// <remarks>Three roles of one program: the orchestrator (root namespace) builds the namespaces and starts the other two
 /// with `ip netns exec`, because libpcap, sysfs and the announcer's timers must all live in the namespace they serve.
-/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2].</remarks>
+/// Usage: bench/run layer2 [--rates 500,1000,2000,5000] [--seconds 2] [--single-reader]; the last gives each interface
+/// one capture reader instead of one per CPU (Layer2:ReaderPerCpu=false), to compare the two.</remarks>
 internal sealed class Layer2Benchmark : IBenchmark
 {
     private static readonly IPAddress Vip = IPAddress.Parse("203.0.113.20");
@@ -35,7 +36,7 @@ internal sealed class Layer2Benchmark : IBenchmark
         var seconds = double.Parse(Option(args, "--seconds", "2"), CultureInfo.InvariantCulture);
         if (args.Contains("--node"))
         {
-            await Layer2BenchNode.RunAsync([Vip, Vip6], cancellationToken);
+            await Layer2BenchNode.RunAsync([Vip, Vip6], readerPerCpu: !args.Contains("--single-reader"), cancellationToken);
             return new Dictionary<string, object> { ["role"] = "node" };
         }
 
@@ -44,7 +45,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             return Probe(rates, seconds);
         }
 
-        return Orchestrate(rates, seconds);
+        return Orchestrate(rates, seconds, singleReader: args.Contains("--single-reader"));
     }
 
     private static Dictionary<string, object> Probe(int[] rates, double seconds)
@@ -71,7 +72,7 @@ internal sealed class Layer2Benchmark : IBenchmark
         return results;
     }
 
-    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds)
+    private static Dictionary<string, object> Orchestrate(int[] rates, double seconds, bool singleReader)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -80,7 +81,7 @@ internal sealed class Layer2Benchmark : IBenchmark
 
         using var lab = new Layer2BenchLab();
         Console.Error.WriteLine($"layer2: namespaces {lab.Node} and {lab.Peer} on {lab.Lan}; rates {string.Join(',', rates)} req/s, {seconds} s each");
-        using var node = StartRole(lab.Node, "--node");
+        using var node = StartRole(lab.Node, singleReader ? ["--node", "--single-reader"] : ["--node"]);
         node.ErrorDataReceived += (_, e) => Console.Error.WriteLine($"  node: {e.Data}");
         node.BeginErrorReadLine();
         try
@@ -107,6 +108,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             var (allocatedAfter, gen0After, gen2After) = NodeStats(node);
             using var json = JsonDocument.Parse(lines[^1]);
             var figures = Figures(json.RootElement, rates);
+            figures["reader_per_cpu"] = !singleReader;
 
             // Every request of every target (kernel ones too) passes the announcer's filter and gets parsed.
             var frames = json.RootElement.EnumerateObject().Sum(p => p.Value.GetProperty("Sent").GetInt32()) + (Targets.Length * 500);
@@ -154,6 +156,7 @@ internal sealed class Layer2Benchmark : IBenchmark
             ["kernel_arp_p99_us"] = Get("kernel_arp", top, "P99Us")!,
             ["kernel_ndp_median_us"] = Get("kernel_ndp", top, "MedianUs")!,
             ["arp_median_vs_kernel"] = Math.Round((Get("arp", top, "MedianUs") ?? double.NaN) / (Get("kernel_arp", top, "MedianUs") ?? double.NaN), 2),
+            ["ndp_median_vs_kernel"] = Math.Round((Get("ndp", top, "MedianUs") ?? double.NaN) / (Get("kernel_ndp", top, "MedianUs") ?? double.NaN), 2),
             ["lost_at_5000"] = lostAt5000 is { } lost ? (object)(long)lost : "not measured",
             ["achieved_rate_at_top"] = Math.Min(Get("arp", top, "AchievedRate") ?? 0, Get("ndp", top, "AchievedRate") ?? 0),
             ["load_avg_1m"] = LoadAverage(),

@@ -6,10 +6,12 @@ namespace IronLb.Testing;
 /// <summary>What a host in a lab namespace learns about its neighbours: arping and ndisc6 answers, its kernel neighbour table.</summary>
 public static partial class NeighbourProbe
 {
-    /// <summary>The MACs that answered <paramref name="count"/> ARP requests from <paramref name="netns"/>, one per reply (Habets arping).</summary>
-    public static List<string> Arping(string netns, string device, string address, int count)
+    /// <summary>The MACs that answered <paramref name="count"/> ARP requests from <paramref name="netns"/>, one per reply
+    /// (Habets arping); with <paramref name="cpu"/>, arping runs on that CPU only, so its requests enter the LAN there.</summary>
+    public static List<string> Arping(string netns, string device, string address, int count, int? cpu = null)
     {
-        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", "netns", "exec", netns, "arping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "0.3", "-i", device, address);
+        string[] pin = cpu is { } c ? ["taskset", "-c", c.ToString(CultureInfo.InvariantCulture)] : [];
+        var result = Shell.Run(TimeSpan.FromSeconds(20), "ip", ["netns", "exec", netns, .. pin, "arping", "-c", count.ToString(CultureInfo.InvariantCulture), "-W", "0.3", "-i", device, address]);
         return [.. ArpingReply().Matches(result.Output).Select(m => m.Groups[1].Value)];
     }
 

@@ -12,6 +12,11 @@ internal sealed class Layer2AnnouncerOptions
     /// <summary>How often interfaces are re-read so new, removed or re-addressed ones are picked up. Default 2 seconds.</summary>
     public TimeSpan InterfaceRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>One capture reader per CPU on each interface, each kept on its CPU, with the kernel handing every
+    /// frame to the reader of the CPU that received it: the reply then needs no cross-CPU wake-up. Off, each interface
+    /// has a single reader wherever the scheduler puts it. Default on.</summary>
+    public bool ReaderPerCpu { get; set; } = true;
+
     /// <summary>Throws when a value cannot work, so a bad configuration fails at start rather than on the wire.</summary>
     public void Validate()
     {

@@ -1,12 +1,17 @@
 using IronLb.Layer2.Announcing;
+using Microsoft.Extensions.Options;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
 namespace IronLb.Layer2.Capture;
 
-/// <summary>The link layer through libpcap (SharpPcap): interfaces from the OS, one immediate-mode port per interface.</summary>
-internal sealed class PcapLinkLayer(ILogger<PcapLinkLayer> logger) : ILinkLayer
+/// <summary>The link layer through libpcap (SharpPcap): interfaces from the OS, one immediate-mode port per interface,
+/// read by one reader per CPU (<see cref="CaptureReaderLayout"/>) unless <see cref="Layer2AnnouncerOptions.ReaderPerCpu"/> is off.</summary>
+internal sealed partial class PcapLinkLayer(ILogger<PcapLinkLayer> logger, IOptions<Layer2AnnouncerOptions> options) : ILinkLayer
 {
+    private readonly Lazy<IReadOnlyList<int?>> _layout = new(() => options.Value.ReaderPerCpu ? CaptureReaderLayout.For(CpuAffinity.Allowed()) : []);
+    private volatile bool _fanoutRefused;
+
     public void EnsurePermitted()
     {
         if (NetRawCapability.IsEffective() == false)
@@ -40,6 +45,23 @@ internal sealed class PcapLinkLayer(ILogger<PcapLinkLayer> logger) : ILinkLayer
         ArgumentNullException.ThrowIfNull(link);
         var pcapInterface = PcapInterface.GetAllPcapInterfaces().FirstOrDefault(p => p.Name == link.Name)
             ?? throw new InvalidOperationException($"libpcap does not list interface {link.Name}");
-        return new PcapPort(pcapInterface, link, onFrame, logger);
+        if (!_fanoutRefused && _layout.Value.Count > 0)
+        {
+            try
+            {
+                return new PcapPort(pcapInterface, link, _layout.Value, onFrame, logger);
+            }
+            catch (NotSupportedException ex)
+            {
+                // An old kernel without unique fanout group ids: a single reader still answers, only less promptly.
+                _fanoutRefused = true;
+                LogFanoutRefused(logger, ex.Message);
+            }
+        }
+
+        return new PcapPort(pcapInterface, link, [], onFrame, logger);
     }
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "One capture reader per CPU is not possible here ({Reason}); each interface gets a single reader")]
+    private static partial void LogFanoutRefused(ILogger logger, string reason);
 }

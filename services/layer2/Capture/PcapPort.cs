@@ -1,91 +1,72 @@
 using System.Net;
 using System.Net.Sockets;
 using IronLb.Layer2.Announcing;
-using SharpPcap;
 using SharpPcap.LibPcap;
 
 namespace IronLb.Layer2.Capture;
 
-/// <summary>Capture and send on one interface through libpcap, plus the solicited-node groups joined on it.</summary>
+/// <summary>
+/// Capture and send on one interface through libpcap, plus the solicited-node groups joined on it. With one reader per
+/// CPU the capture sockets form a CPU-mode fanout group and each reader is kept on its CPU, so a frame is read on the
+/// CPU that received it: waking the reader is then local, with no inter-processor interrupt.
+/// </summary>
 internal sealed partial class PcapPort : ILinkPort
 {
-    // How long one wait for a frame may sleep: the reader checks for Dispose this often on an idle link.
-    private const int IdleWaitMilliseconds = 100;
+    // libpcap's default ring of 2 MiB for a single reader; a quarter of it each when there is one per CPU (only ARP
+    // requests and solicitations pass the filter, so even that holds hundreds of frames).
+    private const int SingleReaderBufferBytes = 2 << 20;
+    private const int PerCpuReaderBufferBytes = 512 << 10;
 
-    private readonly LibPcapLiveDevice _device;
+    private readonly List<PcapReader> _readers = [];
     private readonly FrameReceived _onFrame;
     private readonly ILogger _logger;
-    private readonly int _descriptor;
-    private readonly Thread _reader;
-    private volatile bool _stopping;
-    private volatile bool _broken;
     private readonly Lock _groupsGate = new();
     private readonly HashSet<IPAddress> _joined = [];
     private Socket? _membershipSocket;
 
-    public PcapPort(PcapInterface pcapInterface, LinkInterface link, FrameReceived onFrame, ILogger logger)
+    /// <summary>Opens the interface with one reader per entry of <paramref name="cpus"/> (see
+    /// <see cref="CaptureReaderLayout"/>), or a single reader when it is empty. Throws
+    /// <see cref="NotSupportedException"/> when the kernel refuses the fanout group.</summary>
+    public PcapPort(PcapInterface pcapInterface, LinkInterface link, IReadOnlyList<int?> cpus, FrameReceived onFrame, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(cpus);
         InterfaceName = link.Name;
         InterfaceIndex = link.Index;
         _onFrame = onFrame;
         _logger = logger;
-        _device = new LibPcapLiveDevice(pcapInterface);
-        string? configurationFailure = null;
-        var configuration = new DeviceConfiguration
-        {
-            Mode = DeviceModes.None,
-
-            // Without immediate mode libpcap's TPACKET_V3 ring hands frames over only when a block fills or the
-            // read timeout expires: replies then take tens to hundreds of milliseconds instead of ~0.1 ms.
-            Immediate = true,
-
-            // Whole frames: a solicitation with many options (SEND, RFC 3971) must not be cut and then dropped as
-            // truncated; the filter keeps everything but requests out, so the size costs nothing.
-            Snaplen = 2048,
-        };
-        configuration.ConfigurationFailed += (_, e) => configurationFailure ??= $"{e.Property}: {e.Error}";
         try
         {
-            _device.Open(configuration);
+            if (cpus.Count == 0)
+            {
+                _readers.Add(new PcapReader(pcapInterface, link.Name, null, null, SingleReaderBufferBytes, Deliver, logger));
+            }
+            else
+            {
+                for (var position = 0; position < cpus.Count; position++)
+                {
+                    _readers.Add(new PcapReader(pcapInterface, link.Name, position, cpus[position], PerCpuReaderBufferBytes, Deliver, logger));
+                }
+
+                JoinFanoutGroup();
+            }
         }
-        catch (PcapException ex)
+        catch
         {
-            _device.Dispose();
-            throw new InvalidOperationException($"Cannot open interface {link.Name} for capture: {ex.Message}", ex);
+            _readers.ForEach(r => r.Dispose());
+            throw;
         }
 
-        if (configurationFailure is not null)
-        {
-            _device.Dispose();
-            throw new InvalidOperationException($"Cannot configure interface {link.Name} for capture ({configurationFailure})");
-        }
-
-        _device.Filter = CaptureFilter.Expression;
-
-        // Our own reader instead of SharpPcap's capture thread: non-blocking reads until the ring is empty, then a
-        // poll(2) sleep with a timeout so Dispose can end it on an idle link.
-        try
-        {
-            _device.NonBlockingMode = true;
-            _descriptor = PcapWait.DescriptorOf(_device.Handle);
-        }
-        catch (Exception ex) when (ex is PcapException or InvalidOperationException or DllNotFoundException)
-        {
-            _device.Dispose();
-            throw new InvalidOperationException($"Cannot wait for frames on interface {link.Name}: {ex.Message}", ex);
-        }
-
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"layer2 capture {link.Name}" };
-        _reader.Start();
+        _readers.ForEach(r => r.Start());
     }
 
     public string InterfaceName { get; }
 
     public int InterfaceIndex { get; }
 
-    public bool IsBroken => _broken;
+    public bool IsBroken => _readers.Exists(r => r.IsBroken);
 
-    public void Send(ReadOnlySpan<byte> frame) => _device.SendPacket(frame);
+    public void Send(ReadOnlySpan<byte> frame) => _readers[0].Send(frame);
 
     public void SetMulticastGroups(IReadOnlySet<IPAddress> groups)
     {
@@ -117,13 +98,7 @@ internal sealed partial class PcapPort : ILinkPort
 
     public void Dispose()
     {
-        _stopping = true;
-        if (!_reader.Join(TimeSpan.FromSeconds(5)))
-        {
-            LogStopFailed(_logger, InterfaceName);
-        }
-
-        _device.Dispose();
+        _readers.ForEach(r => r.Dispose());
         lock (_groupsGate)
         {
             // Closing the socket leaves every group it joined.
@@ -132,60 +107,28 @@ internal sealed partial class PcapPort : ILinkPort
         }
     }
 
-    private void ReadLoop()
+    /// <summary>Joins the readers' sockets into one new CPU-mode fanout group, in position order.</summary>
+    private void JoinFanoutGroup()
     {
-        while (!_stopping)
+        try
         {
-            GetPacketStatus status;
-            try
+            var group = PacketFanout.Create(_readers[0].Descriptor);
+            foreach (var reader in _readers.Skip(1))
             {
-                status = _device.GetNextPacket(out var packet);
-                if (status == GetPacketStatus.PacketRead)
-                {
-                    _onFrame(this, packet.Data);
-                    continue;
-                }
+                PacketFanout.Join(reader.Descriptor, group);
             }
-            catch (PcapException ex)
-            {
-                Break(ex);
-                return;
-            }
-
-            if (status == GetPacketStatus.Error)
-            {
-                Break(null);
-                return;
-            }
-
-            try
-            {
-                PcapWait.Readable(_descriptor, IdleWaitMilliseconds);
-            }
-            catch (InvalidOperationException ex)
-            {
-                Break(ex);
-                return;
-            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new NotSupportedException($"Interface {InterfaceName}: {ex.Message}", ex);
         }
     }
 
-    /// <summary>The interface went down or away under us; the announcer's next interface refresh opens the port again.</summary>
-    private void Break(Exception? exception)
-    {
-        _broken = true;
-        LogReadFailed(_logger, InterfaceName, exception);
-    }
+    private void Deliver(ReadOnlySpan<byte> frame) => _onFrame(this, frame);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Debug, Message = "Joined {Group} on {Interface}")]
     private static partial void LogJoined(ILogger logger, IPAddress group, string @interface);
 
     [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "Left {Group} on {Interface}")]
     private static partial void LogLeft(ILogger logger, IPAddress group, string @interface);
-
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Warning, Message = "The capture reader on {Interface} did not stop in time")]
-    private static partial void LogStopFailed(ILogger logger, string @interface);
-
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Capture on {Interface} failed; it is opened again at the next interface refresh")]
-    private static partial void LogReadFailed(ILogger logger, string @interface, Exception? exception);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using IronLb.Layer2.Capture;
 using IronLb.Testing;
 
 namespace IronLb.Layer2.Tests.Lab;
@@ -163,6 +165,27 @@ public sealed class Layer2NamespaceTests : IClassFixture<Layer2Lab>
     }
 
     [LabFact]
+    public void Arping_SentFromEachCpu_AnsweredThroughTheReaderKeptOnThatCpu()
+    {
+        _lab.Node1Host.Apply(Owned(Vip, "eth0"));
+        var layout = CaptureReaderLayout.For(CpuAffinity.Allowed());
+        var readers = ReaderThreads(_lab.Node1Host.Pid, "eth0");
+
+        // One reader per CPU position, each allowed on its own CPU only (one unpinned reader on a one-CPU machine).
+        var expected = layout.Count == 0
+            ? [("l2 eth0", (string?)null)]
+            : layout.Select((cpu, position) => ($"l2 cpu{position} eth0", cpu?.ToString(CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(expected.Order(), readers.Order());
+
+        // veth delivers a frame on the CPU that sent it, so the fanout hands each request to a different reader:
+        // every one of them must answer.
+        foreach (var cpu in CpuAffinity.Allowed())
+        {
+            Assert.Equal([Layer2Lab.Node1Mac, Layer2Lab.Node1Mac], NeighbourProbe.Arping(_lab.Peer, "eth0", Vip, count: 2, cpu));
+        }
+    }
+
+    [LabFact]
     public void StartAsync_WithoutCapNetRaw_ExitsWithClearError()
     {
         // Root without CAP_NET_RAW in its bounding set, as a container that did not add NET_RAW.
@@ -170,6 +193,25 @@ public sealed class Layer2NamespaceTests : IClassFixture<Layer2Lab>
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("needs CAP_NET_RAW", result.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The capture reader threads of <paramref name="pid"/> on <paramref name="interfaceName"/>: their name and
+    /// the one CPU each may run on (null when the scheduler may place it anywhere).</summary>
+    private static List<(string Name, string? Cpu)> ReaderThreads(int pid, string interfaceName)
+    {
+        var readers = new List<(string, string?)>();
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            var name = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+            if (name.StartsWith("l2 ", StringComparison.Ordinal) && name.EndsWith(" " + interfaceName, StringComparison.Ordinal))
+            {
+                var allowed = File.ReadLines(Path.Combine(task, "status")).Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal));
+                var list = allowed["Cpus_allowed_list:".Length..].Trim();
+                readers.Add((name, list.Contains(',', StringComparison.Ordinal) || list.Contains('-', StringComparison.Ordinal) ? null : list));
+            }
+        }
+
+        return readers;
     }
 
     private NodeOwned Owned(string address, params string[] interfaces) => new(address, interfaces, _lab.NextEpoch());

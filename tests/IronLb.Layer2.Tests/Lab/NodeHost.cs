@@ -39,7 +39,7 @@ internal static class NodeHost
         });
         await using var announcer = new Layer2Announcer(
             options,
-            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>()),
+            new PcapLinkLayer(loggerFactory.CreateLogger<PcapLinkLayer>(), options),
             new Layer2Metrics(meters),
             TimeProvider.System,
             loggerFactory.CreateLogger<Layer2Announcer>());

@@ -26,6 +26,9 @@ internal sealed class NodeHostProcess : IDisposable
         }
     }
 
+    /// <summary>The host's PID: `ip netns exec` execs in place.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Starts the host in <paramref name="netns"/>; `ip netns exec` execs in place, so the PID is the host's own.</summary>
     public static NodeHostProcess Start(string netns, params string[] wrapper)
     {
