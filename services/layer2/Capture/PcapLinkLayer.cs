@@ -6,10 +6,11 @@ using SharpPcap.LibPcap;
 namespace IronLb.Layer2.Capture;
 
 /// <summary>The link layer through libpcap (SharpPcap): interfaces from the OS, one immediate-mode port per interface,
-/// read by one reader per CPU (<see cref="CaptureReaderLayout"/>) unless <see cref="Layer2AnnouncerOptions.ReaderPerCpu"/> is off.</summary>
+/// read by one reader per CPU (<see cref="CaptureReaderLayout"/>) unless <see cref="Layer2AnnouncerOptions.ReaderPerCpu"/> is off or the <see cref="ReaderBudget"/> is spent.</summary>
 internal sealed partial class PcapLinkLayer(ILogger<PcapLinkLayer> logger, IOptions<Layer2AnnouncerOptions> options) : ILinkLayer
 {
     private readonly Lazy<IReadOnlyList<int?>> _layout = new(() => options.Value.ReaderPerCpu ? CaptureReaderLayout.For(CpuAffinity.Allowed()) : []);
+    private readonly ReaderBudget _budget = new(ReaderBudget.DefaultCapacity);
     private volatile bool _fanoutRefused;
 
     public void EnsurePermitted()
@@ -45,17 +46,24 @@ internal sealed partial class PcapLinkLayer(ILogger<PcapLinkLayer> logger, IOpti
         ArgumentNullException.ThrowIfNull(link);
         var pcapInterface = PcapInterface.GetAllPcapInterfaces().FirstOrDefault(p => p.Name == link.Name)
             ?? throw new InvalidOperationException($"libpcap does not list interface {link.Name}");
-        if (!_fanoutRefused && _layout.Value.Count > 0)
+        var layout = _layout.Value;
+        if (!_fanoutRefused && layout.Count > 0 && _budget.TryTake(layout.Count))
         {
             try
             {
-                return new PcapPort(pcapInterface, link, _layout.Value, onFrame, logger);
+                return new PcapPort(pcapInterface, link, layout, onFrame, logger, onDisposed: () => _budget.Return(layout.Count));
             }
             catch (NotSupportedException ex)
             {
                 // An old kernel without unique fanout group ids: a single reader still answers, only less promptly.
+                _budget.Return(layout.Count);
                 _fanoutRefused = true;
                 LogFanoutRefused(logger, ex.Message);
+            }
+            catch
+            {
+                _budget.Return(layout.Count);
+                throw;
             }
         }
 

@@ -22,12 +22,15 @@ internal sealed partial class PcapPort : ILinkPort
     private readonly ILogger _logger;
     private readonly Lock _groupsGate = new();
     private readonly HashSet<IPAddress> _joined = [];
+    private readonly Action? _onDisposed;
     private Socket? _membershipSocket;
+    private int _disposed;
 
     /// <summary>Opens the interface with one reader per entry of <paramref name="cpus"/> (see
     /// <see cref="CaptureReaderLayout"/>), or a single reader when it is empty. Throws
-    /// <see cref="NotSupportedException"/> when the kernel refuses the fanout group.</summary>
-    public PcapPort(PcapInterface pcapInterface, LinkInterface link, IReadOnlyList<int?> cpus, FrameReceived onFrame, ILogger logger)
+    /// <see cref="NotSupportedException"/> when the kernel refuses the fanout group. <paramref name="onDisposed"/> runs
+    /// once the port is closed.</summary>
+    public PcapPort(PcapInterface pcapInterface, LinkInterface link, IReadOnlyList<int?> cpus, FrameReceived onFrame, ILogger logger, Action? onDisposed = null)
     {
         ArgumentNullException.ThrowIfNull(link);
         ArgumentNullException.ThrowIfNull(cpus);
@@ -35,6 +38,7 @@ internal sealed partial class PcapPort : ILinkPort
         InterfaceIndex = link.Index;
         _onFrame = onFrame;
         _logger = logger;
+        _onDisposed = onDisposed;
         try
         {
             if (cpus.Count == 0)
@@ -98,6 +102,11 @@ internal sealed partial class PcapPort : ILinkPort
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _readers.ForEach(r => r.Dispose());
         lock (_groupsGate)
         {
@@ -105,6 +114,8 @@ internal sealed partial class PcapPort : ILinkPort
             _membershipSocket?.Dispose();
             _joined.Clear();
         }
+
+        _onDisposed?.Invoke();
     }
 
     /// <summary>Joins the readers' sockets into one new CPU-mode fanout group, in position order.</summary>
