@@ -6,7 +6,8 @@ using SharpPcap.LibPcap;
 namespace IronLb.Layer2.Capture;
 
 /// <summary>The link layer through libpcap (SharpPcap): interfaces from the OS, one immediate-mode port per interface,
-/// read by one reader per CPU (<see cref="CaptureReaderLayout"/>) unless <see cref="Layer2AnnouncerOptions.ReaderPerCpu"/> is off or the <see cref="ReaderBudget"/> is spent.</summary>
+/// read by one reader per CPU (<see cref="CaptureReaderLayout"/>) unless <see cref="Layer2AnnouncerOptions.ReaderPerCpu"/>
+/// is off or the <see cref="ReaderBudget"/> is spent.</summary>
 internal sealed partial class PcapLinkLayer(ILogger<PcapLinkLayer> logger, IOptions<Layer2AnnouncerOptions> options) : ILinkLayer
 {
     private readonly Lazy<IReadOnlyList<int?>> _layout = new(() => options.Value.ReaderPerCpu ? CaptureReaderLayout.For(CpuAffinity.Allowed()) : []);
