@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using IronLb.Testing;
 
 namespace IronLb.Bench;
 
@@ -81,12 +82,6 @@ internal sealed class Layer2BenchLab : IDisposable
         }
     }
 
-    private void Attach(string ns, string lanSide, string mac, string ipv4, string ipv6)
-    {
-        Must("ip", "link", "add", lanSide, "netns", Lan, "type", "veth", "peer", "name", "eth0", "netns", ns);
-        Must("ip", "-n", Lan, "link", "set", lanSide, "master", "br0", "up");
-        Must("ip", "-n", ns, "link", "set", "eth0", "address", mac, "up");
-        Must("ip", "-n", ns, "addr", "add", ipv4, "dev", "eth0");
-        Must("ip", "-n", ns, "addr", "add", ipv6, "dev", "eth0", "nodad");
-    }
+    private void Attach(string ns, string lanSide, string mac, string ipv4, string ipv6) =>
+        NetworkNamespace.AttachToBridge(Lan, "br0", lanSide, ns, "eth0", mac, ipv4, ipv6);
 }

@@ -52,20 +52,8 @@ internal sealed class NamespaceLan : IDisposable
     }
 
     /// <summary>Plugs <paramref name="host"/> into <paramref name="bridge"/> as <paramref name="name"/> with these addresses.</summary>
-    public void Attach(string host, string name, string bridge, string mac, string ipv4, string? ipv6 = null)
-    {
-        var ns = Namespace(host);
-        var lan = Namespace("lan");
-        var lanSide = "v" + (++_links).ToString(CultureInfo.InvariantCulture);
-        Shell.Must("ip", "link", "add", lanSide, "netns", lan, "type", "veth", "peer", "name", name, "netns", ns);
-        Shell.Must("ip", "-n", lan, "link", "set", lanSide, "master", bridge, "up");
-        Shell.Must("ip", "-n", ns, "link", "set", name, "address", mac, "up");
-        Shell.Must("ip", "-n", ns, "addr", "add", ipv4, "dev", name);
-        if (ipv6 is not null)
-        {
-            Shell.Must("ip", "-n", ns, "addr", "add", ipv6, "dev", name, "nodad");
-        }
-    }
+    public void Attach(string host, string name, string bridge, string mac, string ipv4, string? ipv6 = null) =>
+        NetworkNamespace.AttachToBridge(Namespace("lan"), bridge, "v" + (++_links).ToString(CultureInfo.InvariantCulture), Namespace(host), name, mac, ipv4, ipv6);
 
     /// <summary>Runs a command inside <paramref name="host"/> to completion (bounded).</summary>
     public Shell.Result Exec(string host, params string[] command) =>

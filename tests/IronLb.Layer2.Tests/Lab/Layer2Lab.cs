@@ -105,15 +105,6 @@ public sealed class Layer2Lab : IDisposable
         Shell.Must("ip", "-n", Peer, "-6", "route", "add", "2001:db8:1:20::/64", "dev", "eth0");
     }
 
-    private void Attach(string ns, string name, string lanSide, string bridge, string mac, string ipv4, string? ipv6)
-    {
-        Shell.Must("ip", "link", "add", lanSide, "netns", Lan, "type", "veth", "peer", "name", name, "netns", ns);
-        Shell.Must("ip", "-n", Lan, "link", "set", lanSide, "master", bridge, "up");
-        Shell.Must("ip", "-n", ns, "link", "set", name, "address", mac, "up");
-        Shell.Must("ip", "-n", ns, "addr", "add", ipv4, "dev", name);
-        if (ipv6 is not null)
-        {
-            Shell.Must("ip", "-n", ns, "addr", "add", ipv6, "dev", name, "nodad");
-        }
-    }
+    private void Attach(string ns, string name, string lanSide, string bridge, string mac, string ipv4, string? ipv6) =>
+        NetworkNamespace.AttachToBridge(Lan, bridge, lanSide, ns, name, mac, ipv4, ipv6);
 }
