@@ -92,7 +92,7 @@ internal sealed partial class BgpSpeakerHost(
             establishedAt = s.EstablishedAt,
             lastError = s.LastError,
             bfd = _speaker.BfdPeer(s.Peer) is { } bfd
-                ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, echoUnavailable = bfd.EchoUnavailable, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString() }
+                ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, echoUnavailable = bfd.EchoUnavailable, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString(), flaps = bfd.Flaps }
                 : null,
         }).ToList() ?? [],
         problems = _problems,

@@ -27,6 +27,10 @@ internal sealed class BfdPeer : IAsyncDisposable
             if (to == BfdState.Down)
             {
                 LastDownDiagnostic = _session.LocalDiagnostic;
+                if (from == BfdState.Up)
+                {
+                    Flaps++;
+                }
             }
 
             onStateChanged(from, to);
@@ -45,6 +49,10 @@ internal sealed class BfdPeer : IAsyncDisposable
 
     /// <summary>Why the session last went Down (control detection, echo, the peer), or null while it never did.</summary>
     public BfdDiagnostic? LastDownDiagnostic { get; private set; }
+
+    /// <summary>How many times the session went from Up to Down. A Down while still coming up (Init) is not counted:
+    /// that is the three-way handshake meeting a peer that restarted its side.</summary>
+    public int Flaps { get; private set; }
 
     /// <summary>Whether our echo packets are going out and coming back.</summary>
     public bool EchoActive => _session.EchoActive;
