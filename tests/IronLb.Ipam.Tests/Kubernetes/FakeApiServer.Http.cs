@@ -115,16 +115,7 @@ internal sealed partial class FakeApiServer
             else if (position < _compactedThrough)
             {
                 Interlocked.Increment(ref _goneServed);
-                initial.Add(("ERROR", new JsonObject
-                {
-                    ["kind"] = "Status",
-                    ["apiVersion"] = "v1",
-                    ["metadata"] = new JsonObject(),
-                    ["status"] = "Failure",
-                    ["message"] = $"too old resource version: {position} ({_compactedThrough})",
-                    ["reason"] = "Expired",
-                    ["code"] = 410,
-                }));
+                initial.Add(("ERROR", Expired(position)));
             }
         }
 
@@ -153,11 +144,26 @@ internal sealed partial class FakeApiServer
             {
                 List<(long Version, string Type, JsonObject Object)> pending;
                 Task changed;
+                JsonObject? expired = null;
                 lock (_gate)
                 {
+                    // Compacted while this watch still owed events (it was opened just as the watches were dropped, say):
+                    // as etcd does, the watch ends with 410 rather than skip them.
+                    if (position < _compactedThrough)
+                    {
+                        Interlocked.Increment(ref _goneServed);
+                        expired = Expired(position);
+                    }
+
                     pending = [.. _history.Where(h => h.Version > position && h.Resource == route.Resource && route.Selects(h.Object)).Select(h => (h.Version, h.Type, h.Object))];
                     changed = _changed.Task;
                     scannedThrough = _version;
+                }
+
+                if (expired is not null)
+                {
+                    await WriteEventAsync(response, "ERROR", expired);
+                    return;
                 }
 
                 foreach (var (version, type, item) in pending)
@@ -192,6 +198,18 @@ internal sealed partial class FakeApiServer
             }
         }
     }
+
+    /// <summary>The ERROR event's object for a watch from a version compaction has passed: a 410 Expired Status.</summary>
+    private JsonObject Expired(long position) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = "Failure",
+        ["message"] = $"too old resource version: {position} ({_compactedThrough})",
+        ["reason"] = "Expired",
+        ["code"] = 410,
+    };
 
     private async Task PatchAsync(HttpContext context, ApiRoute route)
     {
