@@ -86,7 +86,7 @@ public sealed class SharingTests(RedisServer redis)
     public async Task Healthz_AppStartsAfterSidecar_500ThenSubscribesAndDelivers()
     {
         var topic = "late-" + _suffix;
-        var port = FreePort();
+        var port = IronLb.Testing.LoopbackPorts.Next();
         using var components = ComponentFiles.Standard(redis.Host);
         await using var sidecar = await StartAsync("late-" + _suffix, components, port, waitHealthy: false);
         using var http = new HttpClient { BaseAddress = sidecar.HttpBase };
@@ -125,7 +125,7 @@ public sealed class SharingTests(RedisServer redis)
     public async Task Subscribe_RedisStartsAfterSidecar_SubscribesOnceRedisIsUp()
     {
         var topic = "late-redis-" + _suffix;
-        var redisPort = RedisServer.FreePort();
+        var redisPort = IronLb.Testing.LoopbackPorts.Next();
         await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
         using var components = ComponentFiles.Standard($"127.0.0.1:{redisPort}");
         await using var sidecar = await StartAsync("late-redis-" + _suffix, components, app.Port, waitHealthy: false);
@@ -161,13 +161,6 @@ public sealed class SharingTests(RedisServer redis)
         }
 
         return sidecar;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
 }

@@ -82,7 +82,7 @@ public sealed class TimeProviderTests(RedisServer redis)
         var options = new SidecarOptions
         {
             AppId = "never",
-            AppPort = RedisServer.FreePort(),
+            AppPort = IronLb.Testing.LoopbackPorts.Next(),
             AppProbeInterval = TimeSpan.FromSeconds(1),
             AppStartTimeout = TimeSpan.FromMinutes(1),
             AppCallTimeout = TimeSpan.FromSeconds(5),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using IronLb.Testing;
 using StackExchange.Redis;
 
 namespace IronLb.Dapr.Tests.Sidecar.Infrastructure;
@@ -37,7 +38,7 @@ public sealed class RedisServer : IAsyncLifetime
         // A port can be taken between probing and binding; try a few.
         for (var attempt = 0; attempt < 5 && Connection is null; attempt++)
         {
-            Port = FixedPort ?? FreePort();
+            Port = FixedPort ?? LoopbackPorts.Next();
             var start = new ProcessStartInfo(Binary)
             {
                 ArgumentList = { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no" },
@@ -115,13 +116,6 @@ public sealed class RedisServer : IAsyncLifetime
 
         _process.Dispose();
         _process = null;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
