@@ -1,4 +1,5 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
 using IronLb.Election.Election;
@@ -20,14 +21,15 @@ public static class ElectionRegistration
         builder.Services.AddOptions<ElectionOptions>()
             .Bind(builder.Configuration.GetSection("Election"))
             .ValidateDataAnnotations()
-            .Validate(o => o.LeaseDuration > TimeSpan.Zero && o.Tick > TimeSpan.Zero && o.Tick * 2 <= o.LeaseDuration,
-                "Election:Tick must be positive and at most half of Election:LeaseDuration")
+            .Validate(o => o.IntentsResyncInterval > TimeSpan.Zero, "Election:IntentsResyncInterval must be positive")
             .ValidateOnStart();
+        builder.Services.AddFailoverOptions(builder.Configuration);
         builder.Services.AddSharedConfiguration();
         builder.Services.AddSingleton<ElectionLease>();
         builder.Services.AddSingleton<ElectionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ElectionWorker>());
         builder.Services.AddTopicSubscription<IntentsDoorbell>(Topics.IntentsChanged, Topics.DeadLetter(Topics.IntentsChanged));
+        builder.Services.AddTopicSubscription<NodeLeavingDoorbell>(Topics.NodeLeaving, Topics.DeadLetter(Topics.NodeLeaving));
         builder.Services.AddReadinessGate(Component);
         builder.Services.AddStatusContributor<ElectionStatus>();
         return builder;

@@ -1,7 +1,9 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
 using IronLb.Layer2.Announcing;
+using IronLb.Layer2.Handoff;
 using IronLb.Layer2.Ownership;
 using IronLb.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,7 +15,7 @@ public static class Layer2Registration
 {
     internal const string Component = "layer2";
 
-    /// <summary>Adds the heartbeat, the owners follower with its fence, and the layer2 /status part.</summary>
+    /// <summary>Adds the heartbeat, the owners follower, the LAN hand-over with its answering fence, and the layer2 /status part.</summary>
     public static IHostApplicationBuilder AddLayer2(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -21,18 +23,20 @@ public static class Layer2Registration
             .Validate(o => !string.IsNullOrWhiteSpace(o.Name), "Node:Name must be set").ValidateOnStart();
         builder.Services.AddOptions<Layer2Options>()
             .Bind(builder.Configuration.GetSection("Layer2"))
-            .Validate(o => o.HeartbeatInterval > TimeSpan.Zero && o.HeartbeatInterval < o.HeartbeatValidFor,
-                "Layer2:HeartbeatInterval must be positive and shorter than Layer2:HeartbeatValidFor")
-            .Validate(o => o.FenceMargin >= TimeSpan.Zero && o.FenceMargin < o.HeartbeatValidFor - o.HeartbeatInterval,
-                "Layer2:FenceMargin must leave room for at least one heartbeat interval")
+            .Validate(o => o.ResyncInterval > TimeSpan.Zero, "Layer2:ResyncInterval must be positive")
             .ValidateOnStart();
+        builder.Services.AddFailoverOptions(builder.Configuration);
         builder.Services.AddSharedConfiguration();
-        builder.Services.AddSingleton<LivenessFence>();
 
-        // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
+        // Registered before the agent so that, stopping in reverse order, the agent leaves (and the hand-over releases
+        // on the LAN) while the announcer can still send.
         if (builder.Configuration.GetSection("Layer2").GetValue("Announce", defaultValue: true))
         {
             builder.Services.AddLayer2Announcer(builder.Configuration.GetSection("Layer2"));
+            builder.Services.PostConfigure<Layer2AnnouncerOptions>(o => o.ListenOnAllInterfaces = true);
+            builder.Services.AddSingleton<AnswerGate>();
+            builder.Services.AddSingleton<LanHandoff>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LanHandoff>());
         }
 
         builder.Services.AddStatusContributor<Layer2Status>();

@@ -16,6 +16,10 @@ internal sealed class ElectionStatus : IStatusContributor
         set => _last = _last with { Leader = value };
     }
 
+    /// <summary>The nodes alive as this replica sees them (standbys watch too).</summary>
+    public void UpdateAlive(IReadOnlySet<string> liveNodes) =>
+        _last = _last with { LiveNodes = [.. liveNodes.Order(StringComparer.Ordinal)] };
+
     public void Update(OwnerSet owners, IReadOnlySet<string> liveNodes) =>
         _last = _last with { Owners = owners, LiveNodes = [.. liveNodes.Order(StringComparer.Ordinal)] };
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IronLb.Core.Contracts;
+using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Election.Lease;
@@ -8,11 +9,12 @@ using Microsoft.Extensions.Options;
 
 namespace IronLb.Election.Election;
 
-/// <summary>While this replica holds the lease, keeps the owner of every Layer 2 address current in the state store.</summary>
+/// <summary>Watches node heartbeats and, while this replica holds the lease, keeps the owner of every Layer 2 address current.</summary>
 /// <remarks>
-/// Runs on a tick as well as on "intents changed", because a node dying raises no event: only the absence of
-/// its heartbeat tells. Every pass reads the state afresh (state is truth, events are doorbells), so a lost or
-/// repeated event costs nothing.
+/// Every replica, active or standby, reads the heartbeats every <c>Failover:ObserveInterval</c>, so a standby that
+/// takes over already knows who is alive and moves nothing. A pass also runs at the next heartbeat deadline and when
+/// "intents changed" or "node leaving" rings. Intents are re-read when they changed, owners only before a write: the
+/// store is truth, events are doorbells, and a lost or repeated event costs nothing.
 /// </remarks>
 internal sealed partial class ElectionWorker(
     IStateStore store,
@@ -21,39 +23,76 @@ internal sealed partial class ElectionWorker(
     ElectionStatus status,
     [FromKeyedServices(ElectionRegistration.Component)] ReadinessGate readiness,
     IOptions<ElectionOptions> options,
+    IOptions<FailoverOptions> timing,
     TimeProvider time,
     ILogger<ElectionWorker> logger) : BackgroundService
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly HeartbeatObserver _heartbeats = new(timing.Value.HeartbeatTimeout);
+    private readonly long _origin = time.GetTimestamp();
+    private IntentSet? _intents;
+    private TimeSpan _intentsReadAt;
+    private volatile bool _intentsChanged = true;
+    private bool _leader;
 
-    /// <summary>Asks for a pass now rather than at the next tick.</summary>
+    /// <summary>Asks for a pass now rather than at the next observation.</summary>
     public void Ring() => _doorbell.Writer.TryWrite(true);
 
-    /// <summary>One pass: hold the lease, then elect and store owners if they changed.</summary>
+    /// <summary>Asks for a pass that re-reads the intents first.</summary>
+    public void IntentsChanged()
+    {
+        _intentsChanged = true;
+        Ring();
+    }
+
+    /// <summary>One pass: observe heartbeats, hold the lease, then elect and store owners if they changed.</summary>
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        bool leader = await lease.TryHoldAsync(settings.ReplicaId, settings.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var now = time.GetElapsedTime(_origin);
+        if (_intents is null || _intentsChanged || now - _intentsReadAt >= options.Value.IntentsResyncInterval)
+        {
+            _intentsChanged = false;
+            _intents = (await store.GetJsonAsync<IntentSet>(StateKeys.Intents, cancellationToken: cancellationToken).ConfigureAwait(false)).Value ?? IntentSet.Empty;
+            _intentsReadAt = now;
+        }
+
+        try
+        {
+            await ObserveHeartbeatsAsync(_intents, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Never elect from a view with a hole in it.
+            _heartbeats.Blind();
+            throw;
+        }
+
+        var leader = await lease.TryHoldAsync(options.Value.ReplicaId, now, cancellationToken).ConfigureAwait(false);
+        if (leader != _leader)
+        {
+            LogLeadership(logger, options.Value.ReplicaId, leader);
+            _leader = leader;
+        }
+
         status.IsLeader = leader;
         readiness.MarkReady();
+        var alive = _heartbeats.Alive(now);
         if (!leader)
         {
+            status.UpdateAlive(alive);
             return;
         }
 
-        var intentsEntry = await store.GetAsync(StateKeys.Intents, cancellationToken).ConfigureAwait(false);
-        var intents = intentsEntry.Value is null ? IntentSet.Empty : ContractJson.Deserialize<IntentSet>(intentsEntry.Value) ?? IntentSet.Empty;
-        var liveNodes = await ReadLiveNodesAsync(intents, cancellationToken).ConfigureAwait(false);
-        var ownersEntry = await store.GetAsync(StateKeys.Owners, cancellationToken).ConfigureAwait(false);
-        var previous = ownersEntry.Value is null ? OwnerSet.Empty : ContractJson.Deserialize<OwnerSet>(ownersEntry.Value) ?? OwnerSet.Empty;
-        var elected = OwnerElection.Elect(intents, liveNodes, previous);
-        status.Update(elected, liveNodes);
+        var ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var previous = ownersEntry.Value ?? OwnerSet.Empty;
+        var elected = OwnerElection.Elect(_intents, alive, previous);
+        status.Update(elected, alive);
         if (ReferenceEquals(elected, previous))
         {
             return;
         }
 
-        if (!await store.TrySaveAsync(StateKeys.Owners, ContractJson.Serialize(elected), ownersEntry.ETag, cancellationToken).ConfigureAwait(false))
+        if (!await store.TrySaveJsonAsync(StateKeys.Owners, elected, ownersEntry.ETag, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             // Another replica wrote in between (it held the lease a moment ago): the next pass starts from its result.
             LogOwnersConflict(logger);
@@ -61,7 +100,7 @@ internal sealed partial class ElectionWorker(
             return;
         }
 
-        LogOwnersElected(logger, elected.Version, elected.Owners.Count);
+        LogOwnersElected(logger, elected.Version, elected.Owners.Count, alive.Count);
         await publisher.PublishAsync(Topics.OwnersChanged, ContractJson.Serialize(new StateChanged(elected.Version)), cancellationToken).ConfigureAwait(false);
     }
 
@@ -73,9 +112,9 @@ internal sealed partial class ElectionWorker(
             {
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // Fail static: keep the owners already stored and try again at the next tick.
+                // Fail static: keep the owners already stored and try again at the next observation.
                 LogPassFailed(logger, ex);
             }
 
@@ -96,32 +135,33 @@ internal sealed partial class ElectionWorker(
         }
     }
 
-    private async Task<HashSet<string>> ReadLiveNodesAsync(IntentSet intents, CancellationToken cancellationToken)
+    private async Task ObserveHeartbeatsAsync(IntentSet intents, TimeSpan now, CancellationToken cancellationToken)
     {
         var nodes = intents.Intents.SelectMany(i => i.Layer2).SelectMany(a => a.Nodes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var live = new HashSet<string>(StringComparer.Ordinal);
-        if (nodes.Count == 0)
+        var read = new Dictionary<string, NodeHeartbeat?>(StringComparer.Ordinal);
+        if (nodes.Count > 0)
         {
-            return live;
-        }
-
-        var now = time.GetUtcNow();
-        var entries = await store.GetBulkAsync(nodes.ConvertAll(StateKeys.Heartbeat), cancellationToken).ConfigureAwait(false);
-        foreach (var entry in entries)
-        {
-            var heartbeat = entry.Value is null ? null : ContractJson.Deserialize<NodeHeartbeat>(entry.Value);
-            if (heartbeat is not null && now < heartbeat.At + heartbeat.ValidFor)
+            var entries = await store.GetBulkAsync(nodes.ConvertAll(StateKeys.Heartbeat), cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < nodes.Count; i++)
             {
-                live.Add(heartbeat.Node);
+                read[nodes[i]] = entries[i].Value is null ? null : ContractJson.Deserialize<NodeHeartbeat>(entries[i].Value);
             }
         }
 
-        return live;
+        _heartbeats.Observe(read, now);
     }
 
+    // The next pass comes at the next observation, or sooner at the next heartbeat deadline or a doorbell.
     private async Task WaitForNextPassAsync(CancellationToken stoppingToken)
     {
-        using var tick = new CancellationTokenSource(options.Value.Tick, time);
+        var now = time.GetElapsedTime(_origin);
+        var wait = timing.Value.ObserveInterval;
+        if (_heartbeats.NextDeadline(now) is { } deadline && deadline - now < wait)
+        {
+            wait = deadline - now > TimeSpan.Zero ? deadline - now : TimeSpan.Zero;
+        }
+
+        using var tick = new CancellationTokenSource(wait, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, tick.Token);
         try
         {
@@ -129,19 +169,22 @@ internal sealed partial class ElectionWorker(
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            // The tick elapsed without a doorbell.
+            // The wait elapsed without a doorbell.
         }
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Elected owners version {Version}: {Count} addresses")]
-    private static partial void LogOwnersElected(ILogger logger, long version, int count);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Elected owners version {Version}: {Count} addresses, {Alive} nodes alive")]
+    private static partial void LogOwnersElected(ILogger logger, long version, int count, int alive);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Owners changed under us; electing again")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Owners changed under us; electing again")]
     private static partial void LogOwnersConflict(ILogger logger);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Election pass failed; keeping the stored owners")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Election pass failed; keeping the stored owners")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Could not release the election lease")]
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Could not release the election lease")]
     private static partial void LogReleaseFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Replica {Replica} active: {Leader}")]
+    private static partial void LogLeadership(ILogger logger, string replica, bool leader);
 }

@@ -7,6 +7,16 @@ internal sealed class IntentsDoorbell(ElectionWorker worker) : ITopicHandler
 {
     public Task<DeliveryResult> HandleAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {
+        worker.IntentsChanged();
+        return Task.FromResult(DeliveryResult.Success);
+    }
+}
+
+/// <summary>"Node leaving" asks for an election pass now: the leaving node's heartbeat already says so.</summary>
+internal sealed class NodeLeavingDoorbell(ElectionWorker worker) : ITopicHandler
+{
+    public Task<DeliveryResult> HandleAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
         worker.Ring();
         return Task.FromResult(DeliveryResult.Success);
     }

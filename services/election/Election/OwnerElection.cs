@@ -6,11 +6,13 @@ namespace IronLb.Election.Election;
 
 /// <summary>Chooses the node that answers ARP/NDP for every Layer 2 address. Pure: data in, data out.</summary>
 /// <remarks>
-/// A node is a candidate for an address when an L2Advertisement of the address's Service selects it, it is
-/// alive, and the traffic policy allows it (Local: it has a ready endpoint; Cluster: some node has one,
-/// as MetalLB's speaker requires). The current owner keeps the address while it stays a candidate, so a
-/// node joining never moves traffic; otherwise the candidate whose SHA-256 of "node#address" sorts first
-/// wins, which spreads addresses over nodes the way MetalLB's memberlist election does.
+/// As in MetalLB, every address of one Service lives on one node: a Service's addresses (dual-stack, or several), and
+/// the addresses of Services that share one of them, form one group with one owner. A node is a candidate for a group
+/// when an L2Advertisement of each of its Services selects it, it is alive, and the traffic policy allows it (Local:
+/// it has a ready endpoint; Cluster: some node has one, as MetalLB's speaker requires). Unlike MetalLB, which
+/// recomputes the winner on every change, the current owner keeps a group while it stays a candidate, so a node
+/// joining never moves traffic; otherwise the candidate whose SHA-256 of "node#address" sorts first wins, with the
+/// address being the first address of the group's first Service, as MetalLB's speaker ranks them.
 /// </remarks>
 internal static class OwnerElection
 {
@@ -18,44 +20,41 @@ internal static class OwnerElection
     public static OwnerSet Elect(IntentSet intents, IReadOnlySet<string> liveNodes, OwnerSet previous)
     {
         var previousByAddress = previous.Owners.ToDictionary(o => o.Address, StringComparer.Ordinal);
-        var claims = new SortedDictionary<string, AddressClaim>(StringComparer.Ordinal);
-        foreach (var intent in intents.Intents)
-        {
-            if (intent.Layer2.Count == 0 || intent.NodesWithReadyEndpoints.Count == 0)
-            {
-                continue;
-            }
-
-            foreach (var address in intent.Addresses)
-            {
-                if (!claims.TryGetValue(address, out var claim))
-                {
-                    claim = new AddressClaim();
-                    claims.Add(address, claim);
-                }
-
-                claim.Add(intent, liveNodes);
-            }
-        }
-
         long nextEpoch = previous.Version + 1;
-        var owners = new List<AddressOwner>(claims.Count);
-        foreach (var (address, claim) in claims)
+        var owners = new List<AddressOwner>();
+        foreach (var group in AddressGroup.From(intents, liveNodes))
         {
-            previousByAddress.TryGetValue(address, out var before);
-            var node = before is not null && claim.Candidates.Contains(before.Node)
-                ? before.Node
-                : claim.Candidates.OrderBy(n => Rank(n, address), StringComparer.Ordinal).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+            var node = Choose(group, previousByAddress);
             if (node is null)
             {
                 continue;
             }
 
-            long epoch = before is not null && before.Node == node ? before.Epoch : nextEpoch;
-            owners.Add(new AddressOwner(address, node, epoch, claim.InterfacesFor(node), [.. claim.Services]));
+            foreach (var address in group.Addresses)
+            {
+                previousByAddress.TryGetValue(address, out var before);
+                long epoch = before is not null && before.Node == node ? before.Epoch : nextEpoch;
+                owners.Add(new AddressOwner(address, node, epoch, group.InterfacesFor(node), [.. group.Services]));
+            }
         }
 
+        owners.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
         return SameOwners(previous.Owners, owners) ? previous : new OwnerSet(nextEpoch, owners);
+    }
+
+    // Sticky: the node that answers for the group's ranking address keeps the group, else one that answers for any of
+    // its addresses (groups formed from per-address owners), else the best-ranked candidate.
+    private static string? Choose(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress)
+    {
+        foreach (var address in group.Addresses.OrderBy(a => a == group.RankAddress ? 0 : 1))
+        {
+            if (previousByAddress.TryGetValue(address, out var before) && group.Candidates.Contains(before.Node))
+            {
+                return before.Node;
+            }
+        }
+
+        return group.Candidates.OrderBy(n => Rank(n, group.RankAddress), StringComparer.Ordinal).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>The rank of a node for an address: hex SHA-256 of "node#address", as MetalLB sorts speakers.</summary>
@@ -67,19 +66,77 @@ internal static class OwnerElection
             p.First.Address == p.Second.Address && p.First.Node == p.Second.Node && p.First.Epoch == p.Second.Epoch
             && p.First.Interfaces.SequenceEqual(p.Second.Interfaces) && p.First.Services.SequenceEqual(p.Second.Services));
 
-    /// <summary>Everything the Services that share one address say about it.</summary>
-    private sealed class AddressClaim
+    /// <summary>Addresses that must live on one node, and everything their Services say about them.</summary>
+    private sealed class AddressGroup
     {
         private readonly Dictionary<string, SortedSet<string>> _interfaces = new(StringComparer.Ordinal);
         private readonly HashSet<string> _anyInterface = new(StringComparer.Ordinal);
         private bool _first = true;
 
+        public SortedSet<string> Addresses { get; } = new(StringComparer.Ordinal);
+
         public SortedSet<string> Candidates { get; } = new(StringComparer.Ordinal);
 
         public SortedSet<string> Services { get; } = new(StringComparer.Ordinal);
 
-        public void Add(AnnouncementIntent intent, IReadOnlySet<string> liveNodes)
+        /// <summary>The address nodes are ranked by: the first address of the group's first Service.</summary>
+        public string RankAddress { get; private set; } = "";
+
+        /// <summary>Groups the announced Services' addresses: one Service's addresses together, and Services sharing one.</summary>
+        public static Dictionary<string, AddressGroup>.ValueCollection From(IntentSet intents, IReadOnlySet<string> liveNodes)
         {
+            var announced = intents.Intents
+                .Where(i => i.Layer2.Count > 0 && i.NodesWithReadyEndpoints.Count > 0 && i.Addresses.Count > 0)
+                .OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)
+                .ToList();
+            var root = new Dictionary<string, string>(StringComparer.Ordinal);
+            string Find(string address)
+            {
+                while (root[address] != address)
+                {
+                    address = root[address] = root[root[address]];
+                }
+
+                return address;
+            }
+
+            foreach (var intent in announced)
+            {
+                foreach (var address in intent.Addresses)
+                {
+                    root.TryAdd(address, address);
+                }
+
+                var first = Find(intent.Addresses[0]);
+                foreach (var address in intent.Addresses.Skip(1))
+                {
+                    var other = Find(address);
+                    if (other != first)
+                    {
+                        root[other] = first;
+                    }
+                }
+            }
+
+            var groups = new Dictionary<string, AddressGroup>(StringComparer.Ordinal);
+            foreach (var intent in announced)
+            {
+                var key = Find(intent.Addresses[0]);
+                if (!groups.TryGetValue(key, out var group))
+                {
+                    group = new AddressGroup { RankAddress = intent.Addresses[0] };
+                    groups.Add(key, group);
+                }
+
+                group.Add(intent, liveNodes);
+            }
+
+            return groups.Values;
+        }
+
+        private void Add(AnnouncementIntent intent, IReadOnlySet<string> liveNodes)
+        {
+            Addresses.UnionWith(intent.Addresses);
             Services.Add(intent.Namespace + "/" + intent.Name);
             var local = string.Equals(intent.ExternalTrafficPolicy, "Local", StringComparison.OrdinalIgnoreCase);
             var allowed = new SortedSet<string>(StringComparer.Ordinal);
@@ -110,7 +167,7 @@ internal static class OwnerElection
                 }
             }
 
-            // Services sharing an address must all be reachable through its owner.
+            // Every Service of the group must be reachable through its owner.
             if (_first)
             {
                 Candidates.UnionWith(allowed);

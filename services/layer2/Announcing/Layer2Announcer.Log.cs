@@ -51,4 +51,7 @@ internal sealed partial class Layer2Announcer
 
     [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "Ignored ownership of {Count} addresses: the announcer is stopped")]
     private static partial void LogIgnoredWhileStopped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5017, Level = LogLevel.Debug, Message = "Fenced: not answering for {Address} on {Interface} (no recent beacon or contact)")]
+    private static partial void LogFenced(ILogger logger, IPAddress address, string @interface);
 }

@@ -1,6 +1,9 @@
+using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using IronLb.Layer2.Arp;
+using IronLb.Layer2.Capture;
+using IronLb.Layer2.Handoff;
 using IronLb.Layer2.Ndp;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +18,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     private readonly Layer2Metrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<Layer2Announcer> _logger;
+    private readonly AnswerGate _answerGate;
 
     // _gate serialises every change (ownership, interfaces, ports, announcements). Capture threads never take it:
     // they read _view under the read side of _viewLock, which a change holds for writing only while swapping the
@@ -30,7 +34,13 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     private ITimer? _refreshTimer;
     private bool _stopped;
 
-    public Layer2Announcer(IOptions<Layer2AnnouncerOptions> options, ILinkLayer link, Layer2Metrics metrics, TimeProvider time, ILogger<Layer2Announcer> logger)
+    public Layer2Announcer(
+        IOptions<Layer2AnnouncerOptions> options,
+        ILinkLayer link,
+        Layer2Metrics metrics,
+        TimeProvider time,
+        ILogger<Layer2Announcer> logger,
+        AnswerGate? answerGate = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -39,12 +49,16 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _answerGate = answerGate ?? AnswerGate.AlwaysOpen(time);
         _schedule = new AnnouncementSchedule(_options.GratuitousCount, _options.GratuitousInterval);
         _announceTimer = time.CreateTimer(_ => OnAnnounceTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>The current snapshot of what is answered where; for diagnostics and tests.</summary>
     public ResponderView View => Volatile.Read(ref _view);
+
+    /// <summary>Called on a capture thread with every hand-over beacon another node sends; never under the announcer's locks.</summary>
+    public Action<Beacon>? BeaconHeard { get; set; }
 
     /// <summary>Checks permissions, reads the interfaces and starts watching them for changes.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
@@ -156,6 +170,12 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         Span<byte> reply = stackalloc byte[Responder.MaxReplyLength];
         try
         {
+            if (frame.Length >= EthernetHeader.Length && System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) == Beacon.EtherType)
+            {
+                OnBeacon(frame);
+                return;
+            }
+
             _viewLock.EnterReadLock();
             try
             {
@@ -164,6 +184,14 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
                 {
                     case ResponderVerdict.Answered:
                         _metrics.RequestReceived(outcome.Address!);
+
+                        // The fence, on the answering path itself: nothing between this check and the send can block.
+                        if (!_answerGate.IsOpen)
+                        {
+                            LogFenced(_logger, outcome.Address!, port.InterfaceName);
+                            break;
+                        }
+
                         port.Send(reply[..outcome.ReplyLength]);
                         _metrics.ResponseSent(outcome.Address!);
                         LogAnswered(_logger, outcome.Address!, port.InterfaceName);
@@ -188,6 +216,56 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         }
     }
 
+    private void OnBeacon(ReadOnlySpan<byte> frame)
+    {
+        if (BeaconHeard is not { } heard || !Beacon.TryParse(frame, out var source, out var beacon))
+        {
+            return;
+        }
+
+        // libpcap hands us our own transmissions too.
+        if (_interfaces.Any(i => i.Mac == source))
+        {
+            return;
+        }
+
+        heard(beacon!);
+    }
+
+    /// <summary>Broadcasts <paramref name="beacon"/> on every interface this node captures on, from that interface's MAC.</summary>
+    public void SendBeacon(Beacon beacon)
+    {
+        ArgumentNullException.ThrowIfNull(beacon);
+        lock (_gate)
+        {
+            if (_stopped && !beacon.Leaving)
+            {
+                return;
+            }
+
+            foreach (var (name, port) in _ports)
+            {
+                var link = _interfaces.FirstOrDefault(i => i.Name == name);
+                if (link is null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    foreach (var frame in beacon.ToFrames(link.Mac))
+                    {
+                        port.Send(frame);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    LogSendFailed(_logger, name, ex);
+                }
+            }
+        }
+    }
+
     private void RefreshInterfaces()
     {
         try
@@ -202,7 +280,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
                 var fresh = _link.GetInterfaces();
                 // A port that failed to open, or whose capture broke (a link flap faster than a refresh), is retried here
                 // even when nothing else changed.
-                if (SameInterfaces(fresh, _interfaces) && _view.Bindings.Keys.All(_ports.ContainsKey) && !_ports.Values.Any(p => p.IsBroken))
+                if (SameInterfaces(fresh, _interfaces) && ListenedInterfaces(_view).Keys.All(_ports.ContainsKey) && !_ports.Values.Any(p => p.IsBroken))
                 {
                     return;
                 }
@@ -243,9 +321,9 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     private void Reconcile()
     {
         var view = ResponderView.Build(_ownership.Owned, _interfaces);
-        foreach (var binding in view.Bindings.Values)
+        var listened = ListenedInterfaces(view);
+        foreach (var link in listened.Values)
         {
-            var link = binding.Interface;
             if (_ports.TryGetValue(link.Name, out var existing) && existing.InterfaceIndex == link.Index && !existing.IsBroken)
             {
                 continue;
@@ -276,7 +354,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
             _viewLock.ExitWriteLock();
         }
 
-        foreach (var name in _ports.Keys.Where(n => !view.Bindings.ContainsKey(n)).ToList())
+        foreach (var name in _ports.Keys.Where(n => !listened.ContainsKey(n)).ToList())
         {
             _ports.Remove(name, out var port);
             port!.Dispose();
@@ -287,13 +365,28 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
         {
             try
             {
-                port.SetMulticastGroups(view.Bindings[name].SolicitedNodeGroups);
+                port.SetMulticastGroups(view.Bindings.TryGetValue(name, out var binding) ? binding.SolicitedNodeGroups : FrozenSet<IPAddress>.Empty);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 LogJoinFailed(_logger, name, ex);
             }
         }
+    }
+
+    // The interfaces to capture on: where an owned address is bound, and every candidate when standing by warm.
+    private Dictionary<string, LinkInterface> ListenedInterfaces(ResponderView view)
+    {
+        var listened = view.Bindings.Values.ToDictionary(b => b.Interface.Name, b => b.Interface, StringComparer.Ordinal);
+        if (_options.ListenOnAllInterfaces && !_stopped)
+        {
+            foreach (var link in _interfaces.Where(i => i.IsCandidate))
+            {
+                listened.TryAdd(link.Name, link);
+            }
+        }
+
+        return listened;
     }
 
     private void OnAnnounceTimer()
@@ -317,6 +410,12 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
             {
                 if (!_ports.TryGetValue(binding.Interface.Name, out var port))
                 {
+                    continue;
+                }
+
+                if (!_answerGate.IsOpen)
+                {
+                    LogFenced(_logger, address, binding.Interface.Name);
                     continue;
                 }
 

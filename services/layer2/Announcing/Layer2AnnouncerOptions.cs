@@ -17,6 +17,10 @@ internal sealed class Layer2AnnouncerOptions
     /// has a single reader wherever the scheduler puts it. Default on.</summary>
     public bool ReaderPerCpu { get; set; } = true;
 
+    /// <summary>Capture on every candidate interface, not only where an owned address is bound, so a standby node hears
+    /// the LAN's hand-over beacons and can take an address over at once. The layer2 service turns it on. Default off.</summary>
+    public bool ListenOnAllInterfaces { get; set; }
+
     /// <summary>Throws when a value cannot work, so a bad configuration fails at start rather than on the wire.</summary>
     public void Validate()
     {

@@ -72,15 +72,18 @@ public sealed record OwnerSet(long Version, IReadOnlyList<AddressOwner> Owners)
 /// <param name="Services">The Services ("namespace/name") the address serves.</param>
 public sealed record AddressOwner(string Address, string Node, long Epoch, IReadOnlyList<string> Interfaces, IReadOnlyList<string> Services);
 
-/// <summary>A node agent's liveness record.</summary>
+/// <summary>A node agent's liveness record. Election never compares <paramref name="At"/> with its own clock: a node is
+/// alive while the record keeps changing, judged on election's clock from when it saw each change.</summary>
 /// <param name="Node">The node's name.</param>
-/// <param name="Agent">"bgp" or "layer2".</param>
-/// <param name="At">When it was written.</param>
-/// <param name="ValidFor">How long it counts as alive without a newer one.</param>
-public sealed record NodeHeartbeat(string Node, string Agent, DateTimeOffset At, TimeSpan ValidFor);
+/// <param name="Agent">"layer2".</param>
+/// <param name="Sequence">Grows with every write of one agent process.</param>
+/// <param name="Leaving">True when the agent stopped cleanly: its addresses may move at once.</param>
+/// <param name="At">When it was written, on the node's clock; for people reading the store.</param>
+public sealed record NodeHeartbeat(string Node, string Agent, long Sequence, bool Leaving, DateTimeOffset At);
 
-/// <summary>A lease held by one replica of a service, renewed with ETag compare-and-swap.</summary>
+/// <summary>A lease held by one replica of a service, renewed with ETag compare-and-swap. Other replicas judge it on
+/// their own clocks, from when they last saw <paramref name="Renewal"/> change.</summary>
 /// <param name="Holder">The replica holding it.</param>
-/// <param name="RenewedAt">When it was last renewed.</param>
-/// <param name="Duration">How long it holds without renewal.</param>
-public sealed record LeaseRecord(string Holder, DateTimeOffset RenewedAt, TimeSpan Duration);
+/// <param name="Renewal">Grows with every renewal.</param>
+/// <param name="RenewedAt">When it was last renewed, on the holder's clock; for people reading the store.</param>
+public sealed record LeaseRecord(string Holder, long Renewal, DateTimeOffset RenewedAt);

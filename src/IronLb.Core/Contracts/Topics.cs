@@ -12,6 +12,9 @@ public static class Topics
     /// <summary>The Layer 2 owners in <see cref="StateKeys.Owners"/> changed.</summary>
     public const string OwnersChanged = "owners-changed";
 
+    /// <summary>A node agent is stopping cleanly (its heartbeat in <see cref="StateKeys.Heartbeat"/> says Leaving): elect now.</summary>
+    public const string NodeLeaving = "node-leaving";
+
     /// <summary>The dead-letter topic of <paramref name="topic"/>.</summary>
     public static string DeadLetter(string topic) => topic + "-dlq";
 }

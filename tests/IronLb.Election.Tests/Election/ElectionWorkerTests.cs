@@ -1,4 +1,5 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Election.Election;
@@ -25,15 +26,30 @@ public sealed class ElectionWorkerTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private ElectionWorker Replica(string name, ElectionStatus? status = null) => new(
-        _store,
-        _published,
-        new ElectionLease(_store, _time),
-        status ?? new ElectionStatus(),
-        new ReadinessGate("election"),
-        Options.Create(new ElectionOptions { ReplicaId = name, LeaseDuration = TimeSpan.FromSeconds(6), Tick = TimeSpan.FromMilliseconds(500) }),
-        _time,
-        NullLogger<ElectionWorker>.Instance);
+    private static readonly FailoverOptions Timing = new();
+    private readonly Dictionary<string, long> _sequences = [];
+    private readonly Dictionary<string, ElectionWorker> _replicas = [];
+
+    // One worker per replica name, as one process keeps its own observations and lease.
+    private ElectionWorker Replica(string name, ElectionStatus? status = null)
+    {
+        if (!_replicas.TryGetValue(name, out var worker))
+        {
+            worker = new ElectionWorker(
+                _store,
+                _published,
+                new ElectionLease(_store, Options.Create(Timing), _time),
+                status ?? new ElectionStatus(),
+                new ReadinessGate("election"),
+                Options.Create(new ElectionOptions { ReplicaId = name }),
+                Options.Create(Timing),
+                _time,
+                NullLogger<ElectionWorker>.Instance);
+            _replicas[name] = worker;
+        }
+
+        return worker;
+    }
 
     private async Task WriteIntentsAsync(params string[] nodes)
     {
@@ -41,8 +57,11 @@ public sealed class ElectionWorkerTests : IDisposable
         await _store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
     }
 
-    private async Task BeatAsync(string node, double validForSeconds = 3) =>
-        await _store.TrySaveAsync(StateKeys.Heartbeat(node), ContractJson.Serialize(new NodeHeartbeat(node, "layer2", _time.GetUtcNow(), TimeSpan.FromSeconds(validForSeconds))), etag: null);
+    private async Task BeatAsync(string node, bool leaving = false)
+    {
+        var sequence = _sequences[node] = _sequences.GetValueOrDefault(node) + 1;
+        await _store.TrySaveAsync(StateKeys.Heartbeat(node), ContractJson.Serialize(new NodeHeartbeat(node, "layer2", sequence, leaving, _time.GetUtcNow())), etag: null);
+    }
 
     /// <summary>One address for which node1 and node2 are both eligible and alive, elected once.</summary>
     private async Task<(ElectionWorker Worker, AddressOwner First)> ElectBetweenTwoLiveNodesAsync()
@@ -79,15 +98,16 @@ public sealed class ElectionWorkerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunOnce_LeaderSilent_OtherReplicaTakesOverAfterLeaseExpires()
+    public async Task RunOnce_LeaderSilent_StandbyTakesOverOnceItSawTheLeaseUnchangedForItsDuration()
     {
         var statusB = new ElectionStatus();
         await Replica("a").RunOnceAsync(CancellationToken.None);
+        await Replica("b", statusB).RunOnceAsync(CancellationToken.None);
 
-        _time.Advance(TimeSpan.FromSeconds(5));
+        _time.Advance(Timing.LeaseDuration - TimeSpan.FromMilliseconds(1));
         await Replica("b", statusB).RunOnceAsync(CancellationToken.None);
         var beforeExpiry = statusB.IsLeader;
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         await Replica("b", statusB).RunOnceAsync(CancellationToken.None);
 
         Assert.False(beforeExpiry);
@@ -95,34 +115,116 @@ public sealed class ElectionWorkerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunOnce_OwnerHeartbeatExpires_AddressMovesAndEventPublished()
+    public async Task RunOnce_LeaderRenewing_StandbyNeverTakesOver()
+    {
+        var statusB = new ElectionStatus();
+        for (var i = 0; i < 20; i++)
+        {
+            await Replica("a").RunOnceAsync(CancellationToken.None);
+            await Replica("b", statusB).RunOnceAsync(CancellationToken.None);
+            Assert.False(statusB.IsLeader);
+            _time.Advance(Timing.LeaseRenewInterval);
+        }
+    }
+
+    [Fact]
+    public async Task RunOnce_ActiveReplicaDies_StandbyTakesOverAndMovesNoAddress()
+    {
+        var (_, first) = await ElectBetweenTwoLiveNodesAsync();
+        var standby = Replica("b");
+        await standby.RunOnceAsync(CancellationToken.None);
+
+        // Replica "a" is gone; the nodes keep beating while the standby waits out the lease.
+        for (var elapsed = TimeSpan.Zero; elapsed <= Timing.LeaseDuration; elapsed += Timing.HeartbeatInterval)
+        {
+            _time.Advance(Timing.HeartbeatInterval);
+            await BeatAsync("node1");
+            await BeatAsync("node2");
+            await standby.RunOnceAsync(CancellationToken.None);
+        }
+
+        var owners = await OwnersAsync();
+        var kept = Assert.Single(owners.Owners);
+        Assert.Equal((first.Node, first.Epoch), (kept.Node, kept.Epoch));
+        Assert.Single(_published.Topics);
+    }
+
+    [Fact]
+    public async Task RunOnce_OwnerHeartbeatStopsChanging_AddressMovesAtTheTimeoutOnElectionsClock()
     {
         var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
         var survivor = first.Node == "node1" ? "node2" : "node1";
 
-        _time.Advance(TimeSpan.FromSeconds(2));
+        _time.Advance(Timing.HeartbeatTimeout - TimeSpan.FromMilliseconds(1));
         await BeatAsync(survivor);
-        _time.Advance(TimeSpan.FromSeconds(2));
+        await worker.RunOnceAsync(CancellationToken.None);
+        var beforeTimeout = Assert.Single((await OwnersAsync()).Owners).Node;
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         await worker.RunOnceAsync(CancellationToken.None);
 
         var moved = Assert.Single((await OwnersAsync()).Owners);
+        Assert.Equal(first.Node, beforeTimeout);
         Assert.Equal(survivor, moved.Node);
         Assert.True(moved.Epoch > first.Epoch);
         Assert.Equal([Topics.OwnersChanged, Topics.OwnersChanged], _published.Topics);
     }
 
     [Fact]
-    public async Task RunOnce_OwnerLeft_AddressMovesWithoutWaitingForExpiry()
+    public async Task RunOnce_HeartbeatStampedFarInThePast_NodeAliveWhileItKeepsChanging()
+    {
+        await WriteIntentsAsync("node1");
+        var worker = Replica("a");
+        for (var i = 1; i <= 10; i++)
+        {
+            // The node's clock is an hour behind: only the change counts, never the stamp.
+            await _store.TrySaveAsync(StateKeys.Heartbeat("node1"), ContractJson.Serialize(new NodeHeartbeat("node1", "layer2", i, false, _time.GetUtcNow().AddHours(-1))), etag: null);
+            await worker.RunOnceAsync(CancellationToken.None);
+            _time.Advance(Timing.HeartbeatInterval);
+        }
+
+        Assert.Equal("node1", Assert.Single((await OwnersAsync()).Owners).Node);
+    }
+
+    [Fact]
+    public async Task RunOnce_OwnerLeft_AddressMovesWithoutWaitingForTheTimeout()
     {
         var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
 
-        // What a layer2 agent writes on a clean stop: a heartbeat valid for no time at all.
-        await BeatAsync(first.Node, validForSeconds: 0);
+        await BeatAsync(first.Node, leaving: true);
         await worker.RunOnceAsync(CancellationToken.None);
 
         var moved = Assert.Single((await OwnersAsync()).Owners);
         Assert.NotEqual(first.Node, moved.Node);
         Assert.True(moved.Epoch > first.Epoch);
+    }
+
+    [Fact]
+    public async Task RunOnce_StoreOutageLongerThanTheTimeout_NothingMovesWhenItReturns()
+    {
+        var (_, first) = await ElectBetweenTwoLiveNodesAsync();
+        var failing = new SwitchableStore(_store);
+        var worker = new ElectionWorker(failing, _published, new ElectionLease(failing, Options.Create(Timing), _time), new ElectionStatus(),
+            new ReadinessGate("election"), Options.Create(new ElectionOptions { ReplicaId = "a" }), Options.Create(Timing), _time, NullLogger<ElectionWorker>.Instance);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        failing.Down = true;
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(Timing.HeartbeatTimeout);
+            await Assert.ThrowsAsync<IOException>(() => worker.RunOnceAsync(CancellationToken.None));
+        }
+
+        // Back: election's first read still finds the heartbeats from before the outage; the nodes beat again soon after.
+        failing.Down = false;
+        await worker.RunOnceAsync(CancellationToken.None);
+        _time.Advance(Timing.HeartbeatInterval);
+        await BeatAsync("node1");
+        await BeatAsync("node2");
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var kept = Assert.Single((await OwnersAsync()).Owners);
+        Assert.Equal((first.Node, first.Epoch), (kept.Node, kept.Epoch));
+        Assert.Single(_published.Topics);
     }
 
     [Fact]
@@ -138,6 +240,27 @@ public sealed class ElectionWorkerTests : IDisposable
 
         Assert.Equal(etag, (await _store.GetAsync(StateKeys.Owners)).ETag);
         Assert.Single(_published.Topics);
+    }
+
+    /// <summary>The state store as seen through a sidecar that can become unreachable.</summary>
+    private sealed class SwitchableStore(IStateStore inner) : IStateStore
+    {
+        public bool Down { get; set; }
+
+        public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
+            Down ? throw new IOException("store unreachable") : inner.GetAsync(key, cancellationToken);
+
+        public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+            Down ? throw new IOException("store unreachable") : inner.GetBulkAsync(keys, cancellationToken);
+
+        public Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default) =>
+            Down ? throw new IOException("store unreachable") : inner.TrySaveAsync(key, value, etag, cancellationToken);
+
+        public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) =>
+            Down ? throw new IOException("store unreachable") : inner.TryDeleteAsync(key, etag, cancellationToken);
+
+        public Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+            Down ? throw new IOException("store unreachable") : inner.TryTransactAsync(operations, cancellationToken);
     }
 
     private sealed class RecordingPublisher : IEventPublisher

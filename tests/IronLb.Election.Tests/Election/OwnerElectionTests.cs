@@ -127,4 +127,50 @@ public class OwnerElectionTests
         Assert.Equal(3, perNode.Count);
         Assert.All(perNode.Values, count => Assert.InRange(count, 5, 40));
     }
+
+    [Fact]
+    public void Elect_DualStackService_BothAddressesOnTheNodeRankedByTheFirstAddress()
+    {
+        string[] nodes = ["node1", "node2", "node3", "node4", "node5", "node6"];
+        var intent = new AnnouncementIntent("default", "web", ["203.0.113.10", "2001:db8::10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
+
+        var owners = OwnerElection.Elect(new IntentSet(1, [intent]), Live(nodes), OwnerSet.Empty).Owners;
+
+        // MetalLB's speaker ranks nodes by sha256(node + "#" + first address) and announces every address of the Service there.
+        var expected = nodes.OrderBy(n => OwnerElection.Rank(n, "203.0.113.10"), StringComparer.Ordinal).First();
+        Assert.Equal(["2001:db8::10", "203.0.113.10"], owners.Select(o => o.Address));
+        Assert.All(owners, o => Assert.Equal(expected, o.Node));
+    }
+
+    [Fact]
+    public void Elect_ServicesChainedBySharedAddresses_AllOnOneNode()
+    {
+        string[] nodes = ["node1", "node2", "node3", "node4"];
+        var a = new AnnouncementIntent("default", "a", ["203.0.113.10", "2001:db8::10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
+        var b = new AnnouncementIntent("default", "b", ["203.0.113.10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
+        var c = new AnnouncementIntent("default", "c", ["2001:db8::10", "203.0.113.11"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
+
+        var owners = OwnerElection.Elect(new IntentSet(1, [a, b, c]), Live(nodes), OwnerSet.Empty).Owners;
+
+        Assert.Equal(3, owners.Count);
+        Assert.Single(owners.Select(o => o.Node).Distinct());
+    }
+
+    [Fact]
+    public void Elect_OneAddressOwnedBeforeGrouping_TheWholeServiceJoinsItsOwner()
+    {
+        string[] nodes = ["node1", "node2", "node3"];
+        var intent = new AnnouncementIntent("default", "web", ["203.0.113.10", "2001:db8::10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
+        var previous = new OwnerSet(4, [
+            new AddressOwner("2001:db8::10", "node3", 2, [], ["default/web"]),
+            new AddressOwner("203.0.113.10", "node2", 3, [], ["default/web"]),
+        ]);
+
+        var owners = OwnerElection.Elect(new IntentSet(1, [intent]), Live(nodes), previous).Owners;
+
+        // The ranking address's owner keeps it and takes the other address, with a new epoch for the moved one only.
+        Assert.All(owners, o => Assert.Equal("node2", o.Node));
+        Assert.Equal(3, owners.Single(o => o.Address == "203.0.113.10").Epoch);
+        Assert.Equal(5, owners.Single(o => o.Address == "2001:db8::10").Epoch);
+    }
 }

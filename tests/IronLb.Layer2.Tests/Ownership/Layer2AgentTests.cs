@@ -1,4 +1,6 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Failover;
+using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Layer2.Ownership;
 using IronLb.ServiceDefaults;
@@ -10,16 +12,10 @@ namespace IronLb.Layer2.Tests.Ownership;
 
 public sealed class Layer2AgentTests : IDisposable
 {
-    private static readonly Layer2Options Settings = new()
-    {
-        HeartbeatInterval = TimeSpan.FromSeconds(1),
-        HeartbeatValidFor = TimeSpan.FromSeconds(3),
-        FenceMargin = TimeSpan.FromSeconds(1),
-    };
-
     private readonly string _directory = Directory.CreateTempSubdirectory("ironlb-layer2-").FullName;
     private readonly FileStateStore _store;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly RecordingPublisher _published = new();
 
     public Layer2AgentTests() => _store = FileStateStore.Open(_directory);
 
@@ -31,10 +27,11 @@ public sealed class Layer2AgentTests : IDisposable
 
     private Layer2Agent Agent(IStateStore store, string node = "node1") => new(
         store,
-        new LivenessFence(_time),
+        _published,
         new Layer2Status(),
         new ReadinessGate("layer2"),
-        Options.Create(Settings),
+        Options.Create(new Layer2Options()),
+        Options.Create(new FailoverOptions()),
         Options.Create(new NodeOptions { Name = node }),
         _time,
         NullLogger<Layer2Agent>.Instance);
@@ -45,54 +42,50 @@ public sealed class Layer2AgentTests : IDisposable
             ContractJson.Serialize(new OwnerSet(version, [.. owners.Select(o => new AddressOwner(o.Address, o.Node, o.Epoch, [], ["default/web"]))])),
             etag: null);
 
+    private async Task<NodeHeartbeat> HeartbeatAsync(string node = "node1") =>
+        ContractJson.Deserialize<NodeHeartbeat>((await _store.GetAsync(StateKeys.Heartbeat(node))).Value)!;
+
     [Fact]
-    public async Task Apply_HeartbeatAcknowledged_AnswersForOwnAddressesOnly()
+    public async Task Apply_OwnersRead_OwnAddressesOnly()
     {
         await WriteOwnersAsync(1, ("203.0.113.10", "node1", 1), ("203.0.113.11", "node2", 1));
         var agent = Agent(_store);
 
-        await agent.BeatAsync(CancellationToken.None);
         await agent.ResyncAsync(CancellationToken.None);
         var owned = agent.Apply();
 
         Assert.Equal(["203.0.113.10"], owned.Select(o => o.Address));
-        var heartbeat = ContractJson.Deserialize<NodeHeartbeat>((await _store.GetAsync(StateKeys.Heartbeat("node1"))).Value);
-        Assert.Equal(_time.GetUtcNow(), heartbeat!.At);
     }
 
     [Fact]
-    public async Task Apply_NoHeartbeatAcknowledged_AnswersNothing()
+    public async Task Beat_EveryWrite_SequenceGrowsAndNotLeaving()
     {
-        await WriteOwnersAsync(1, ("203.0.113.10", "node1", 1));
         var agent = Agent(_store);
 
-        await agent.ResyncAsync(CancellationToken.None);
+        await agent.BeatAsync(CancellationToken.None);
+        var first = await HeartbeatAsync();
+        await agent.BeatAsync(CancellationToken.None);
+        var second = await HeartbeatAsync();
 
-        Assert.Empty(agent.Apply());
+        Assert.Equal((1, false), (first.Sequence, first.Leaving));
+        Assert.Equal((2, false), (second.Sequence, second.Leaving));
     }
 
     [Fact]
-    public async Task Apply_StoreLostAfterBeat_FallsSilentBeforeElectionMayMoveTheAddress()
+    public async Task Apply_StoreUnreachable_KeepsTheOwnersLastRead()
     {
         await WriteOwnersAsync(1, ("203.0.113.10", "node1", 1));
         var failing = new SwitchableStore(_store);
         var agent = Agent(failing);
-        await agent.BeatAsync(CancellationToken.None);
         await agent.ResyncAsync(CancellationToken.None);
-        var heartbeatAt = _time.GetUtcNow();
 
         failing.Down = true;
-        _time.Advance(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAsync<IOException>(() => agent.ResyncAsync(CancellationToken.None));
         await Assert.ThrowsAsync<IOException>(() => agent.BeatAsync(CancellationToken.None));
-        var stillAnswering = agent.Apply();
-        _time.Advance(TimeSpan.FromSeconds(1));
-        var silent = agent.Apply();
+        _time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.Single(stillAnswering);
-        Assert.Empty(silent);
-
-        // Election treats the node as alive until the heartbeat expires: the agent is silent strictly before that.
-        Assert.True(_time.GetUtcNow() < heartbeatAt + Settings.HeartbeatValidFor);
+        // Fail static: whether the node may still answer is the LAN hand-over's call, not the store's.
+        Assert.Equal(["203.0.113.10"], agent.Apply().Select(o => o.Address));
     }
 
     [Fact]
@@ -100,7 +93,6 @@ public sealed class Layer2AgentTests : IDisposable
     {
         await WriteOwnersAsync(5, ("203.0.113.10", "node1", 5));
         var agent = Agent(_store);
-        await agent.BeatAsync(CancellationToken.None);
         await agent.ResyncAsync(CancellationToken.None);
 
         await WriteOwnersAsync(4, ("203.0.113.10", "node2", 4));
@@ -110,20 +102,17 @@ public sealed class Layer2AgentTests : IDisposable
     }
 
     [Fact]
-    public async Task Stop_AfterRunning_LeavesWithAHeartbeatValidForNoTime()
+    public async Task Leave_WritesALeavingHeartbeatThenRingsElection()
     {
-        await WriteOwnersAsync(1, ("203.0.113.10", "node1", 1));
         var agent = Agent(_store);
-        await agent.StartAsync(CancellationToken.None);
-        for (var i = 0; i < 200 && (await _store.GetAsync(StateKeys.Heartbeat("node1"))).Value is null; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(25));
-        }
+        await agent.BeatAsync(CancellationToken.None);
 
-        await agent.StopAsync(CancellationToken.None);
+        await agent.LeaveAsync(CancellationToken.None);
 
-        var heartbeat = ContractJson.Deserialize<NodeHeartbeat>((await _store.GetAsync(StateKeys.Heartbeat("node1"))).Value);
-        Assert.Equal(TimeSpan.Zero, heartbeat!.ValidFor);
+        var heartbeat = await HeartbeatAsync();
+        Assert.True(heartbeat.Leaving);
+        Assert.Equal(2, heartbeat.Sequence);
+        Assert.Equal([Topics.NodeLeaving], _published.Topics);
     }
 
     /// <summary>The state store as seen through a sidecar that can become unreachable.</summary>
@@ -145,5 +134,16 @@ public sealed class Layer2AgentTests : IDisposable
 
         public Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
             Down ? throw new IOException("store unreachable") : inner.TryTransactAsync(operations, cancellationToken);
+    }
+
+    private sealed class RecordingPublisher : IEventPublisher
+    {
+        public List<string> Topics { get; } = [];
+
+        public Task PublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+        {
+            Topics.Add(topic);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,0 +1,203 @@
+using System.Net;
+using IronLb.Core.Failover;
+using IronLb.Layer2.Announcing;
+using IronLb.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace IronLb.Layer2.Handoff;
+
+/// <summary>
+/// Runs the LAN hand-over for the layer2 agent: beacons on a timer, the beacons other nodes send, and the store's
+/// heartbeat acknowledgements go through <see cref="HandoffArbiter"/>, whose verdict becomes what the announcer
+/// answers for and how long its <see cref="AnswerGate"/> stays open.
+/// </summary>
+internal sealed partial class LanHandoff : IHostedService, IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Layer2Announcer _announcer;
+    private readonly AnswerGate _gate;
+    private readonly FailoverOptions _timing;
+    private readonly string _node;
+    private readonly ILogger<LanHandoff> _logger;
+    private readonly HandoffArbiter _arbiter;
+    private readonly ITimer _timer;
+    private Dictionary<IPAddress, OwnedAddress> _owned = [];
+    private TimeSpan _nextBeacon;
+    private long _sequence;
+    private bool _left;
+
+    public LanHandoff(Layer2Announcer announcer, AnswerGate gate, IOptions<FailoverOptions> timing, IOptions<NodeOptions> node, TimeProvider time, ILogger<LanHandoff> logger)
+    {
+        _announcer = announcer;
+        _gate = gate;
+        _timing = timing.Value;
+        _node = node.Value.Name;
+        _logger = logger;
+        _gate.OpenUntil(TimeSpan.MinValue);
+        _arbiter = new HandoffArbiter(_node, _timing, _gate.Now);
+        _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        announcer.BeaconHeard = OnBeaconHeard;
+    }
+
+    /// <summary>Each owned address and where this node stands with it; for status.</summary>
+    public IReadOnlyDictionary<IPAddress, HandoffState> States
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _arbiter.States;
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Leave();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    /// <summary>The addresses election gave this node, with their epochs.</summary>
+    public void SetOwnership(IReadOnlyCollection<OwnedAddress> owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        lock (_lock)
+        {
+            if (_left)
+            {
+                return;
+            }
+
+            _owned = owned.ToDictionary(o => o.Address);
+            Apply(_arbiter.SetOwned(owned.Select(o => (o.Address, o.Epoch)), _gate.Now));
+
+            // Interfaces or epochs of addresses already answered may have changed too.
+            _announcer.ApplyOwnership(Answering());
+        }
+    }
+
+    /// <summary>The store acknowledged a heartbeat this node sent at <paramref name="sentAt"/> (on <see cref="AnswerGate.Now"/>'s clock).</summary>
+    public void StoreAcknowledged(TimeSpan sentAt)
+    {
+        lock (_lock)
+        {
+            Apply(_arbiter.StoreAcknowledged(sentAt, _gate.Now));
+        }
+    }
+
+    /// <summary>The clock heartbeats are timed on, so their acknowledgements compare with the fence.</summary>
+    public TimeSpan Now => _gate.Now;
+
+    /// <summary>A clean exit: stops answering first, then tells the LAN that every address is released, so a successor starts at once.</summary>
+    public void Leave()
+    {
+        lock (_lock)
+        {
+            if (_left)
+            {
+                return;
+            }
+
+            _left = true;
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _gate.Close();
+            _announcer.ApplyOwnership([]);
+            var released = _owned.Values.Select(o => new BeaconEntry(o.Address, o.Epoch, BeaconEntryKind.Released)).ToList();
+            _announcer.SendBeacon(new Beacon(_node, ++_sequence, Leaving: true, released));
+            LogLeft(_logger, released.Count);
+        }
+    }
+
+    private void OnBeaconHeard(Beacon beacon)
+    {
+        lock (_lock)
+        {
+            if (!_left)
+            {
+                Apply(_arbiter.Heard(beacon, _gate.Now));
+            }
+        }
+    }
+
+    private void OnTimer()
+    {
+        try
+        {
+            lock (_lock)
+            {
+                if (_left)
+                {
+                    return;
+                }
+
+                var now = _gate.Now;
+                if (now >= _nextBeacon)
+                {
+                    var (beacon, change) = _arbiter.NextBeacon(++_sequence, now);
+                    Apply(change);
+                    _announcer.SendBeacon(beacon);
+                    _nextBeacon = now + _timing.BeaconInterval;
+                }
+
+                Apply(_arbiter.Evaluate(now));
+                var next = _arbiter.NextDecision(now) is { } decision && decision < _nextBeacon ? decision : _nextBeacon;
+                _timer.Change(next - now < TimeSpan.Zero ? TimeSpan.Zero : next - now, Timeout.InfiniteTimeSpan);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The beacon must keep going; a failure here is logged and the next tick tries again.
+            LogTimerFailed(_logger, ex);
+            _timer.Change(_timing.BeaconInterval, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    // Stop first, then extend the gate, then start: a stalled node that just woke must not answer for an address it
+    // is about to drop while the gate reopens.
+    private void Apply(HandoffChange change)
+    {
+        foreach (var address in change.Stopped)
+        {
+            LogStopped(_logger, address);
+        }
+
+        if (change.Stopped.Count > 0)
+        {
+            _announcer.ApplyOwnership(Answering());
+        }
+
+        _gate.OpenUntil(_arbiter.AnswerUntil);
+        if (change.Started.Count > 0)
+        {
+            foreach (var address in change.Started)
+            {
+                LogStarted(_logger, address);
+            }
+
+            _announcer.ApplyOwnership(Answering());
+        }
+    }
+
+    private List<OwnedAddress> Answering() =>
+        [.. _arbiter.Answering.Select(a => _owned.TryGetValue(a, out var owned) ? owned : null).OfType<OwnedAddress>()];
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Hand-over: answering for {Address}")]
+    private static partial void LogStarted(ILogger logger, IPAddress address);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Hand-over: stopped answering for {Address}")]
+    private static partial void LogStopped(ILogger logger, IPAddress address);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Hand-over: left the LAN, released {Count} addresses")]
+    private static partial void LogLeft(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Hand-over timer failed")]
+    private static partial void LogTimerFailed(ILogger logger, Exception exception);
+}
