@@ -1,3 +1,4 @@
+using IronLb.Testing;
 using System.Text.Json;
 
 namespace IronLb.EndToEnd.Tests;

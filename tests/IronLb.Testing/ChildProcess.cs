@@ -108,6 +108,12 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync(wait.Token);
     }
 
+    /// <summary>SIGSTOP by PID: the process stalls with whatever it was doing, its sockets still queueing.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT by PID after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>SIGTERM by PID, then SIGKILL if it has not exited within a bounded wait.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -120,6 +120,9 @@ public sealed partial class SidecarProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL by PID, as a crash would end it.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     [GeneratedRegex(@"ready grpc=(?<grpc>\d+) http=(?<http>\d+)")]

@@ -1,9 +1,8 @@
-using IronLb.Testing;
 
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>The repository's components/ for a test's own Redis.</summary>
-internal static class DaprComponents
+public static class DaprComponents
 {
     /// <summary>A temporary copy of components/ pointed at <paramref name="redis"/>, with short redelivery times; the caller deletes it.</summary>
     public static string CopyFor(RedisServer redis)

@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using IronLb.Testing;
 
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>
 /// Hosts as network namespaces on bridged segments (the bridges live in a namespace of their own), named with a
 /// per-run prefix. Everything is deleted in Dispose, which a failed setup calls too.
 /// </summary>
-internal sealed class NamespaceLan : IDisposable
+public sealed class NamespaceLan : IDisposable
 {
     private readonly List<string> _namespaces = [];
     private int _links;
@@ -51,9 +50,17 @@ internal sealed class NamespaceLan : IDisposable
         Shell.Must("ip", "-n", lan, "link", "set", bridge, "up");
     }
 
-    /// <summary>Plugs <paramref name="host"/> into <paramref name="bridge"/> as <paramref name="name"/> with these addresses.</summary>
-    public void Attach(string host, string name, string bridge, string mac, string ipv4, string? ipv6 = null) =>
-        NetworkNamespace.AttachToBridge(Namespace("lan"), bridge, "v" + (++_links).ToString(CultureInfo.InvariantCulture), Namespace(host), name, mac, ipv4, ipv6);
+    /// <summary>Plugs <paramref name="host"/> into <paramref name="bridge"/> as <paramref name="name"/> with these addresses;
+    /// returns the bridge port's name (in the "lan" namespace), whose state is the host's link.</summary>
+    public string Attach(string host, string name, string bridge, string mac, string ipv4, string? ipv6 = null)
+    {
+        var port = "v" + (++_links).ToString(CultureInfo.InvariantCulture);
+        NetworkNamespace.AttachToBridge(Namespace("lan"), bridge, port, Namespace(host), name, mac, ipv4, ipv6);
+        return port;
+    }
+
+    /// <summary>Takes a bridge port down or up, as pulling or plugging the host's cable would (the host keeps its addresses).</summary>
+    public void SetPort(string port, bool up) => Shell.Must("ip", "-n", Namespace("lan"), "link", "set", port, up ? "up" : "down");
 
     /// <summary>Runs a command inside <paramref name="host"/> to completion (bounded).</summary>
     public Shell.Result Exec(string host, params string[] command) =>

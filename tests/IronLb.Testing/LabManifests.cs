@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>Manifests the namespace labs share: one pool with its L2Advertisement, and a Service "shop/web" with ready endpoints.</summary>
-internal static class LabManifests
+public static class LabManifests
 {
     /// <summary>IPAddressPool "lab" with <paramref name="addresses"/> and an L2Advertisement for it, limited to <paramref name="interfaces"/> when any.</summary>
     public static string Layer2Pool(string[] addresses, params string[] interfaces) => $$"""

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using IronLb.Testing;
 
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>One IronLB service run on its own as a Dapr app, beside a local sidecar of its own.</summary>
-internal sealed partial class DaprAppProcess : IAsyncDisposable
+public sealed partial class DaprAppProcess : IAsyncDisposable
 {
     private readonly SidecarProcess _sidecar;
     private readonly ChildProcess _app;
@@ -58,6 +57,15 @@ internal sealed partial class DaprAppProcess : IAsyncDisposable
 
     /// <summary>Ends the service (not its sidecar) with SIGKILL, as a crash does.</summary>
     public Task KillAppAsync() => _app.KillAsync();
+
+    /// <summary>Stalls the service (not its sidecar) with SIGSTOP.</summary>
+    public Task PauseAppAsync() => _app.PauseAsync();
+
+    /// <summary>Lets the service run again with SIGCONT.</summary>
+    public Task ResumeAppAsync() => _app.ResumeAsync();
+
+    /// <summary>Ends the sidecar with SIGKILL, leaving the service without its store and bus.</summary>
+    public Task KillSidecarAsync() => _sidecar.KillAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>Reads a running service's /status, and waits (bounded) until it shows what a test expects.</summary>
-internal sealed class StatusClient(string baseUrl) : IDisposable
+public sealed class StatusClient(string baseUrl) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(5) };
 

@@ -1,9 +1,7 @@
-using IronLb.Testing;
-
-namespace IronLb.EndToEnd.Tests;
+namespace IronLb.Testing;
 
 /// <summary>A temporary folder of manifests, a copy of examples/ unless asked to start empty, removed on dispose.</summary>
-internal sealed class ManifestFolder : IDisposable
+public sealed class ManifestFolder : IDisposable
 {
     public ManifestFolder(bool copyExamples = true)
     {
