@@ -85,7 +85,7 @@ internal sealed partial class ElectionWorker(
 
         var ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
         var previous = ownersEntry.Value ?? OwnerSet.Empty;
-        var elected = OwnerElection.Elect(_intents, alive, previous);
+        var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now));
         status.Update(elected, alive);
         if (ReferenceEquals(elected, previous))
         {

@@ -61,6 +61,21 @@ internal sealed class HeartbeatObserver(TimeSpan timeout)
     public IReadOnlySet<string> Alive(TimeSpan now) =>
         _seen.Where(kv => IsAlive(kv.Value, now)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The addresses alive nodes say they took over on the LAN as successors (address to node).</summary>
+    public IReadOnlyDictionary<string, string> TakenOver(TimeSpan now)
+    {
+        var taken = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (node, observation) in _seen.Where(kv => IsAlive(kv.Value, now)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            foreach (var address in observation.Last.TakenOver ?? [])
+            {
+                taken.TryAdd(address, node);
+            }
+        }
+
+        return taken;
+    }
+
     /// <summary>When the next alive node times out unless its heartbeat changes, or null when none is alive.</summary>
     public TimeSpan? NextDeadline(TimeSpan now)
     {

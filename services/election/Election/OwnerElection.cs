@@ -17,35 +17,55 @@ namespace IronLb.Election.Election;
 internal static class OwnerElection
 {
     /// <summary>Elects owners; returns <paramref name="previous"/> itself when nothing changed.</summary>
-    public static OwnerSet Elect(IntentSet intents, IReadOnlySet<string> liveNodes, OwnerSet previous)
+    /// <param name="intents">Every Service's announcement intent.</param>
+    /// <param name="liveNodes">The nodes alive now.</param>
+    /// <param name="previous">The owners stored now.</param>
+    /// <param name="takenOver">Addresses live successors took over on the LAN (address to node): confirmed where the node is a candidate.</param>
+    public static OwnerSet Elect(IntentSet intents, IReadOnlySet<string> liveNodes, OwnerSet previous, IReadOnlyDictionary<string, string>? takenOver = null)
     {
         var previousByAddress = previous.Owners.ToDictionary(o => o.Address, StringComparer.Ordinal);
-        long nextEpoch = previous.Version + 1;
+        takenOver ??= new Dictionary<string, string>();
+
+        // Election's epochs are even; odd ones belong to successors' LAN takeovers (owner epoch + 1), which any later
+        // election outranks.
+        long nextVersion = previous.Version + 1;
+        long nextEpoch = 2 * nextVersion;
         var owners = new List<AddressOwner>();
         foreach (var group in AddressGroup.From(intents, liveNodes))
         {
-            var node = Choose(group, previousByAddress);
+            var node = Choose(group, previousByAddress, takenOver);
             if (node is null)
             {
                 continue;
             }
 
+            var successor = group.Candidates.Where(n => n != node)
+                .OrderBy(n => Rank(n, group.RankAddress), StringComparer.Ordinal).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
             foreach (var address in group.Addresses)
             {
                 previousByAddress.TryGetValue(address, out var before);
                 long epoch = before is not null && before.Node == node ? before.Epoch : nextEpoch;
-                owners.Add(new AddressOwner(address, node, epoch, group.InterfacesFor(node), [.. group.Services]));
+                owners.Add(new AddressOwner(address, node, epoch, group.InterfacesFor(node), [.. group.Services], successor));
             }
         }
 
         owners.Sort((a, b) => string.CompareOrdinal(a.Address, b.Address));
-        return SameOwners(previous.Owners, owners) ? previous : new OwnerSet(nextEpoch, owners);
+        return SameOwners(previous.Owners, owners) ? previous : new OwnerSet(nextVersion, owners);
     }
 
-    // Sticky: the node that answers for the group's ranking address keeps the group, else one that answers for any of
-    // its addresses (groups formed from per-address owners), else the best-ranked candidate.
-    private static string? Choose(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress)
+    // What the LAN has wins: a candidate that took the group over as successor keeps it. Then sticky: the node that
+    // answers for the group's ranking address keeps the group, else one that answers for any of its addresses (groups
+    // formed from per-address owners), else the best-ranked candidate.
+    private static string? Choose(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress, IReadOnlyDictionary<string, string> takenOver)
     {
+        foreach (var address in group.Addresses)
+        {
+            if (takenOver.TryGetValue(address, out var holder) && group.Candidates.Contains(holder))
+            {
+                return holder;
+            }
+        }
+
         foreach (var address in group.Addresses.OrderBy(a => a == group.RankAddress ? 0 : 1))
         {
             if (previousByAddress.TryGetValue(address, out var before) && group.Candidates.Contains(before.Node))
@@ -64,7 +84,8 @@ internal static class OwnerElection
     private static bool SameOwners(IReadOnlyList<AddressOwner> a, List<AddressOwner> b) =>
         a.Count == b.Count && a.Zip(b).All(p =>
             p.First.Address == p.Second.Address && p.First.Node == p.Second.Node && p.First.Epoch == p.Second.Epoch
-            && p.First.Interfaces.SequenceEqual(p.Second.Interfaces) && p.First.Services.SequenceEqual(p.Second.Services));
+            && p.First.Interfaces.SequenceEqual(p.Second.Interfaces) && p.First.Services.SequenceEqual(p.Second.Services)
+            && p.First.Successor == p.Second.Successor);
 
     /// <summary>Addresses that must live on one node, and everything their Services say about them.</summary>
     private sealed class AddressGroup

@@ -51,6 +51,9 @@ internal sealed class HandoffArbiter
     private readonly Dictionary<IPAddress, OwnClaim> _own = [];
     private readonly Dictionary<IPAddress, Dictionary<string, HeardEntry>> _others = [];
     private readonly Dictionary<IPAddress, (long Epoch, TimeSpan At)> _released = [];
+    private readonly Dictionary<string, TimeSpan> _lastHeardFrom = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
+    private Dictionary<IPAddress, (string Owner, long Epoch)> _standby = [];
     private TimeSpan _listeningSince;
     private TimeSpan? _contactSince;
     private TimeSpan? _lastPeerHeard;
@@ -64,6 +67,9 @@ internal sealed class HandoffArbiter
         _timing = timing;
         _listeningSince = now;
     }
+
+    /// <summary>The addresses answered for now because this node took them over as successor, not yet confirmed by election.</summary>
+    public IEnumerable<IPAddress> TakenOver => _own.Values.Where(c => c.Provisional && c.State == HandoffState.Answering).Select(c => c.Address);
 
     /// <summary>The addresses answered for now.</summary>
     public IEnumerable<IPAddress> Answering => _own.Values.Where(c => c.State == HandoffState.Answering).Select(c => c.Address);
@@ -89,12 +95,20 @@ internal sealed class HandoffArbiter
         }
     }
 
-    /// <summary>Makes the owned set exactly <paramref name="owned"/> (address and epoch), as election last said.</summary>
-    public HandoffChange SetOwned(IEnumerable<(IPAddress Address, long Epoch)> owned, TimeSpan now)
+    /// <summary>
+    /// Makes the owned set exactly <paramref name="owned"/> (address and epoch), as election last said, and takes note of
+    /// the addresses this node is successor for (<paramref name="standby"/>: address, owner and the owner's epoch).
+    /// </summary>
+    public HandoffChange SetOwned(IEnumerable<(IPAddress Address, long Epoch)> owned, TimeSpan now, IEnumerable<(IPAddress Address, string Owner, long Epoch)>? standby = null)
     {
         var stopped = new List<IPAddress>();
         var wanted = owned.ToDictionary(o => o.Address, o => o.Epoch);
-        foreach (var (address, claim) in _own.Where(kv => !wanted.ContainsKey(kv.Key)).ToList())
+        _standby = (standby ?? []).ToDictionary(s => s.Address, s => (s.Owner, s.Epoch));
+
+        // A takeover stands while election still names the silent owner at the epoch it was taken from.
+        bool StillTakenOver(OwnClaim claim) =>
+            claim.Provisional && _standby.TryGetValue(claim.Address, out var s) && s.Epoch + 1 == claim.Epoch;
+        foreach (var (address, claim) in _own.Where(kv => !wanted.ContainsKey(kv.Key) && !StillTakenOver(kv.Value)).ToList())
         {
             _own.Remove(address);
             Release(claim, now, stopped);
@@ -124,6 +138,16 @@ internal sealed class HandoffArbiter
         if (beacon.Node == _node)
         {
             return HandoffChange.None;
+        }
+
+        _lastHeardFrom[beacon.Node] = now;
+        if (beacon.Leaving)
+        {
+            _leaving.Add(beacon.Node);
+        }
+        else
+        {
+            _leaving.Remove(beacon.Node);
         }
 
         var stopped = new List<IPAddress>();
@@ -224,13 +248,14 @@ internal sealed class HandoffArbiter
         return Finish(now, stopped);
     }
 
-    /// <summary>When <see cref="Evaluate"/> next has something to decide (a claim's silence running out), or null.</summary>
+    /// <summary>When <see cref="Evaluate"/> next has something to decide (a claim's or a takeover's silence running out), or null.</summary>
     public TimeSpan? NextDecision(TimeSpan now)
     {
         TimeSpan? next = null;
-        foreach (var claim in _own.Values.Where(c => c.State == HandoffState.Claiming))
+        var due = _own.Values.Where(c => c.State == HandoffState.Claiming).Select(c => ClaimReadyAt(c.Address))
+            .Concat(_standby.Where(kv => !_own.ContainsKey(kv.Key)).Select(kv => TakeoverReadyAt(kv.Key, kv.Value.Owner)));
+        foreach (var at in due)
         {
-            var at = ClaimReadyAt(claim);
             if (at > now && (next is null || at < next))
             {
                 next = at;
@@ -248,10 +273,17 @@ internal sealed class HandoffArbiter
             DemoteAll(now, stopped);
         }
 
+        // A yielded address is claimed again once nobody outranking this node has spoken for it for PeerSilence.
+        foreach (var claim in _own.Values.Where(c => c.State == HandoffState.Yielded && !IsOutranked(c, now)))
+        {
+            claim.State = HandoffState.Claiming;
+        }
+
         var started = new List<IPAddress>();
+        var beaconing = _lastBeaconSent is { } sent && now - sent <= _timing.BeaconHold;
         foreach (var claim in _own.Values.Where(c => c.State == HandoffState.Claiming))
         {
-            if (now >= ClaimReadyAt(claim) && _lastBeaconSent is { } sent && now - sent <= _timing.BeaconHold)
+            if (beaconing && now >= ClaimReadyAt(claim.Address))
             {
                 claim.State = HandoffState.Answering;
                 started.Add(claim.Address);
@@ -259,15 +291,39 @@ internal sealed class HandoffArbiter
             }
         }
 
+        // The successor takes over, one epoch above the owner's, once the owner fell silent on the LAN: the same
+        // silence rule as a claim, without waiting for election to notice.
+        foreach (var (address, (owner, epoch)) in _standby.Where(kv => !_own.ContainsKey(kv.Key)))
+        {
+            if (beaconing && now >= TakeoverReadyAt(address, owner))
+            {
+                _own[address] = new OwnClaim(address, epoch + 1) { State = HandoffState.Answering, Provisional = true };
+                started.Add(address);
+                _released.Remove(address);
+            }
+        }
+
         return started.Count == 0 && stopped.Count == 0 ? HandoffChange.None : new HandoffChange(started, stopped);
+    }
+
+    // A successor's takeover: as a claim, and only once the owner itself has been silent for PeerSilence (or left).
+    private TimeSpan TakeoverReadyAt(IPAddress address, string owner)
+    {
+        var ready = ClaimReadyAt(address);
+        if (!_leaving.Contains(owner) && _lastHeardFrom.TryGetValue(owner, out var heard))
+        {
+            ready = Max(ready, heard + _timing.PeerSilence);
+        }
+
+        return ready;
     }
 
     // The earliest moment a claim may start: a full PeerSilence of listening, in contact, since any other node last said
     // it holds the address.
-    private TimeSpan ClaimReadyAt(OwnClaim claim)
+    private TimeSpan ClaimReadyAt(IPAddress address)
     {
         var since = _contactSince is { } contact ? Max(_listeningSince, contact) : TimeSpan.MaxValue - _timing.PeerSilence;
-        if (_others.TryGetValue(claim.Address, out var holders))
+        if (_others.TryGetValue(address, out var holders))
         {
             foreach (var heard in holders.Values.Where(h => h.Held))
             {
@@ -280,28 +336,19 @@ internal sealed class HandoffArbiter
 
     private void YieldIfOutranked(OwnClaim claim, TimeSpan now, List<IPAddress> stopped)
     {
-        if (claim.State == HandoffState.Yielded || !_others.TryGetValue(claim.Address, out var holders))
+        if (claim.State != HandoffState.Yielded && IsOutranked(claim, now))
         {
-            return;
-        }
-
-        foreach (var heard in holders.Values)
-        {
-            // Heard long ago, it no longer speaks for the present.
-            if (now - heard.At >= _timing.PeerSilence)
-            {
-                continue;
-            }
-
-            var outranked = heard.Epoch > claim.Epoch || (heard.Epoch == claim.Epoch && string.CompareOrdinal(heard.Node, _node) < 0);
-            if (outranked)
-            {
-                Release(claim, now, stopped);
-                claim.State = HandoffState.Yielded;
-                return;
-            }
+            Release(claim, now, stopped);
+            claim.State = HandoffState.Yielded;
         }
     }
+
+    // Another node spoke for the address, less than PeerSilence ago, at a newer epoch (or the same one and a name that
+    // sorts first, which election never hands out twice but a successor's takeover might meet).
+    private bool IsOutranked(OwnClaim claim, TimeSpan now) =>
+        _others.TryGetValue(claim.Address, out var holders)
+        && holders.Values.Any(heard => now - heard.At < _timing.PeerSilence
+            && (heard.Epoch > claim.Epoch || (heard.Epoch == claim.Epoch && string.CompareOrdinal(heard.Node, _node) < 0)));
 
     private void Release(OwnClaim claim, TimeSpan now, List<IPAddress> stopped)
     {
@@ -339,6 +386,9 @@ internal sealed class HandoffArbiter
         public long Epoch { get; } = epoch;
 
         public HandoffState State { get; set; }
+
+        /// <summary>Taken over as successor; election has not confirmed it.</summary>
+        public bool Provisional { get; init; }
     }
 
     private sealed record HeardEntry(string Node, long Epoch, bool Held, TimeSpan At);

@@ -65,8 +65,20 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
 
     public void Dispose() => _timer.Dispose();
 
-    /// <summary>The addresses election gave this node, with their epochs.</summary>
-    public void SetOwnership(IReadOnlyCollection<OwnedAddress> owned)
+    /// <summary>Addresses answered for because this node took them over as successor, not yet confirmed by election.</summary>
+    public IReadOnlyList<string> TakenOver
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _arbiter.TakenOver.Select(a => a.ToString())];
+            }
+        }
+    }
+
+    /// <summary>The addresses election gave this node, with their epochs, and those it is successor for (<paramref name="standby"/>).</summary>
+    public void SetOwnership(IReadOnlyCollection<OwnedAddress> owned, IReadOnlyCollection<StandbyAddress>? standby = null)
     {
         ArgumentNullException.ThrowIfNull(owned);
         lock (_lock)
@@ -77,7 +89,12 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
             }
 
             _owned = owned.ToDictionary(o => o.Address);
-            Apply(_arbiter.SetOwned(owned.Select(o => (o.Address, o.Epoch)), _gate.Now));
+            foreach (var s in standby ?? [])
+            {
+                _owned.TryAdd(s.Address, new OwnedAddress(s.Address, s.AllowedInterfaces, s.OwnerEpoch + 1));
+            }
+
+            Apply(_arbiter.SetOwned(owned.Select(o => (o.Address, o.Epoch)), _gate.Now, (standby ?? []).Select(s => (s.Address, s.Owner, s.OwnerEpoch))));
 
             // Interfaces or epochs of addresses already answered may have changed too.
             _announcer.ApplyOwnership(Answering());
@@ -186,6 +203,7 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
         }
     }
 
+    // Addresses taken over as successor answer with the owner's interfaces, one epoch above the owner's.
     private List<OwnedAddress> Answering() =>
         [.. _arbiter.Answering.Select(a => _owned.TryGetValue(a, out var owned) ? owned : null).OfType<OwnedAddress>()];
 
@@ -201,3 +219,6 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
     [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Hand-over timer failed")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception);
 }
+
+/// <summary>An address this node is successor for: it takes it over on the LAN if <paramref name="Owner"/> falls silent.</summary>
+internal sealed record StandbyAddress(IPAddress Address, string Owner, long OwnerEpoch, IReadOnlyList<string> AllowedInterfaces);

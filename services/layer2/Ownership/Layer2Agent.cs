@@ -45,7 +45,8 @@ internal sealed partial class Layer2Agent(
     public async Task BeatAsync(CancellationToken cancellationToken)
     {
         var sentAt = handoff?.Now ?? time.GetElapsedTime(_origin);
-        var heartbeat = new NodeHeartbeat(node.Value.Name, "layer2", Interlocked.Increment(ref _sequence), Leaving: false, time.GetUtcNow());
+        var takenOver = handoff?.TakenOver;
+        var heartbeat = new NodeHeartbeat(node.Value.Name, "layer2", Interlocked.Increment(ref _sequence), Leaving: false, time.GetUtcNow(), takenOver is { Count: > 0 } ? takenOver : null);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timing.Value.HeartbeatTimeout);
         if (await store.TrySaveAsync(StateKeys.Heartbeat(node.Value.Name), ContractJson.Serialize(heartbeat), etag: null, bounded.Token).ConfigureAwait(false))
@@ -87,7 +88,9 @@ internal sealed partial class Layer2Agent(
             LogOwnedChanged(logger, owned.Count, _owners.Version);
         }
 
-        handoff?.SetOwnership([.. owned.Select(o => new OwnedAddress(IPAddress.Parse(o.Address), o.Interfaces, o.Epoch))]);
+        handoff?.SetOwnership(
+            [.. owned.Select(o => new OwnedAddress(IPAddress.Parse(o.Address), o.Interfaces, o.Epoch))],
+            [.. OwnedAddresses.StandbyFor(node.Value.Name, _owners).Select(o => new StandbyAddress(IPAddress.Parse(o.Address), o.Node, o.Epoch, o.Interfaces))]);
         status.Update(owned, _owners.Version);
         return owned;
     }

@@ -70,7 +70,9 @@ public sealed record OwnerSet(long Version, IReadOnlyList<AddressOwner> Owners)
 /// <param name="Epoch">Grows every time the owner changes; a layer2 agent ignores an older one than it applied.</param>
 /// <param name="Interfaces">The interfaces the owner may answer on; empty means any suitable.</param>
 /// <param name="Services">The Services ("namespace/name") the address serves.</param>
-public sealed record AddressOwner(string Address, string Node, long Epoch, IReadOnlyList<string> Interfaces, IReadOnlyList<string> Services);
+/// <param name="Successor">The node that takes the address over on the LAN, without waiting for election, when the owner
+/// falls silent there; it holds it at <paramref name="Epoch"/> + 1 until election confirms it. Election's own epochs are even.</param>
+public sealed record AddressOwner(string Address, string Node, long Epoch, IReadOnlyList<string> Interfaces, IReadOnlyList<string> Services, string? Successor = null);
 
 /// <summary>A node agent's liveness record. Election never compares <paramref name="At"/> with its own clock: a node is
 /// alive while the record keeps changing, judged on election's clock from when it saw each change.</summary>
@@ -79,7 +81,16 @@ public sealed record AddressOwner(string Address, string Node, long Epoch, IRead
 /// <param name="Sequence">Grows with every write of one agent process.</param>
 /// <param name="Leaving">True when the agent stopped cleanly: its addresses may move at once.</param>
 /// <param name="At">When it was written, on the node's clock; for people reading the store.</param>
-public sealed record NodeHeartbeat(string Node, string Agent, long Sequence, bool Leaving, DateTimeOffset At);
+/// <param name="TakenOver">Addresses the node answers for because it took them over on the LAN as successor, which
+/// election has not confirmed yet.</param>
+public sealed record NodeHeartbeat(string Node, string Agent, long Sequence, bool Leaving, DateTimeOffset At, IReadOnlyList<string>? TakenOver = null)
+{
+    public bool Equals(NodeHeartbeat? other) =>
+        other is not null && Node == other.Node && Agent == other.Agent && Sequence == other.Sequence && Leaving == other.Leaving && At == other.At
+        && (TakenOver ?? []).SequenceEqual(other.TakenOver ?? [], StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Node, Sequence, Leaving, At);
+}
 
 /// <summary>A lease held by one replica of a service, renewed with ETag compare-and-swap. Other replicas judge it on
 /// their own clocks, from when they last saw <paramref name="Renewal"/> change.</summary>

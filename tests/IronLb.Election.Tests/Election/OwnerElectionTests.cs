@@ -23,7 +23,9 @@ public class OwnerElectionTests
         var owner = Assert.Single(owners.Owners);
         Assert.Equal(expected, owner.Node);
         Assert.Equal(1, owners.Version);
-        Assert.Equal(1, owner.Epoch);
+        Assert.Equal(2, owner.Epoch);
+        Assert.NotEqual(expected, owner.Successor);
+        Assert.NotNull(owner.Successor);
         Assert.Equal(["default/web"], owner.Services);
     }
 
@@ -63,8 +65,10 @@ public class OwnerElectionTests
 
         var afterJoin = OwnerElection.Elect(intents, Live(ranked[0], ranked[1], ranked[2]), withoutBest);
 
-        Assert.Same(withoutBest, afterJoin);
+        // The owner and its epoch stay; only the successor is now the best-ranked node.
         Assert.Equal(ranked[1], afterJoin.Owners[0].Node);
+        Assert.Equal(withoutBest.Owners[0].Epoch, afterJoin.Owners[0].Epoch);
+        Assert.Equal(ranked[0], afterJoin.Owners[0].Successor);
     }
 
     [Fact]
@@ -171,6 +175,22 @@ public class OwnerElectionTests
         // The ranking address's owner keeps it and takes the other address, with a new epoch for the moved one only.
         Assert.All(owners, o => Assert.Equal("node2", o.Node));
         Assert.Equal(3, owners.Single(o => o.Address == "203.0.113.10").Epoch);
-        Assert.Equal(5, owners.Single(o => o.Address == "2001:db8::10").Epoch);
+        Assert.Equal(10, owners.Single(o => o.Address == "2001:db8::10").Epoch);
+    }
+
+    [Fact]
+    public void Elect_LiveSuccessorTookTheAddressOver_ConfirmedWithAnElectionEpoch()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2", "node3"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+        var owner = first.Owners[0];
+
+        // The owner stalled long enough for its successor to take over on the LAN, and is alive again.
+        var second = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), first, new Dictionary<string, string> { ["203.0.113.10"] = owner.Successor! });
+
+        var confirmed = Assert.Single(second.Owners);
+        Assert.Equal(owner.Successor, confirmed.Node);
+        Assert.True(confirmed.Epoch > owner.Epoch + 1);
+        Assert.Equal(0, confirmed.Epoch % 2);
     }
 }

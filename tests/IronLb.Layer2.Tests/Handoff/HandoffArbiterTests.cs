@@ -231,3 +231,134 @@ public sealed class HandoffArbiterTests
         Assert.Equal([new BeaconEntry(Vip, 1, BeaconEntryKind.Released)], beacon.Entries);
     }
 }
+
+public sealed class HandoffArbiterTakeoverTests
+{
+    private static readonly FailoverOptions Timing = new();
+    private static readonly IPAddress Vip = IPAddress.Parse("203.0.113.10");
+    private long _sequence;
+
+    private static Beacon Holding(string node, long epoch) => new(node, 1, false, [new BeaconEntry(Vip, epoch, BeaconEntryKind.Held)]);
+
+    /// <summary>A successor for <see cref="Vip"/> (owner node-a at epoch 4) that has heard node-a hold it until <paramref name="until"/>.</summary>
+    private HandoffArbiter Successor(TimeSpan until)
+    {
+        var arbiter = new HandoffArbiter("node-b", Timing, TimeSpan.Zero);
+        arbiter.SetOwned([], TimeSpan.Zero, [(Vip, "node-a", 4)]);
+        for (var now = TimeSpan.Zero; now <= until; now += Timing.BeaconInterval)
+        {
+            arbiter.NextBeacon(++_sequence, now);
+            arbiter.Heard(Holding("node-a", 4), now);
+            arbiter.StoreAcknowledged(now, now);
+            Assert.Empty(arbiter.Evaluate(now).Started);
+        }
+
+        return arbiter;
+    }
+
+    [Fact]
+    public void Evaluate_OwnerSilentForPeerSilence_SuccessorTakesOverOneEpochAbove()
+    {
+        var lastHeard = TimeSpan.FromSeconds(1);
+        var arbiter = Successor(lastHeard);
+
+        for (var now = lastHeard + Timing.BeaconInterval; now < lastHeard + Timing.PeerSilence; now += Timing.BeaconInterval)
+        {
+            arbiter.NextBeacon(++_sequence, now);
+            arbiter.StoreAcknowledged(now, now);
+            Assert.Empty(arbiter.Evaluate(now).Started);
+        }
+
+        var change = arbiter.Evaluate(lastHeard + Timing.PeerSilence);
+        var (beacon, _) = arbiter.NextBeacon(++_sequence, lastHeard + Timing.PeerSilence);
+
+        Assert.Equal([Vip], change.Started);
+        Assert.Equal([Vip], arbiter.TakenOver);
+        Assert.Contains(new BeaconEntry(Vip, 5, BeaconEntryKind.Held), beacon.Entries);
+    }
+
+    [Fact]
+    public void Heard_OwnerLeaves_SuccessorTakesOverAtOnce()
+    {
+        var arbiter = Successor(TimeSpan.FromSeconds(1));
+
+        var change = arbiter.Heard(new Beacon("node-a", 99, Leaving: true, [new BeaconEntry(Vip, 4, BeaconEntryKind.Released)]), TimeSpan.FromSeconds(1));
+
+        Assert.Equal([Vip], change.Started);
+    }
+
+    [Fact]
+    public void Evaluate_OwnerBeaconingWithoutHoldingIt_NoTakeover()
+    {
+        var arbiter = Successor(TimeSpan.FromSeconds(1));
+
+        // The owner is alive and claiming (say, it just restarted): its business, not the successor's.
+        for (var now = TimeSpan.FromSeconds(1); now < TimeSpan.FromSeconds(5); now += Timing.BeaconInterval)
+        {
+            arbiter.NextBeacon(++_sequence, now);
+            arbiter.Heard(new Beacon("node-a", 1, false, [new BeaconEntry(Vip, 4, BeaconEntryKind.Claim)]), now);
+            Assert.Empty(arbiter.Evaluate(now).Started);
+        }
+    }
+
+    [Fact]
+    public void Evaluate_SuccessorCutOffItself_NoTakeover()
+    {
+        var arbiter = Successor(TimeSpan.FromSeconds(1));
+
+        // The successor's own link is cut: it hears nobody and the store is behind the same link.
+        for (var now = TimeSpan.FromSeconds(1); now < TimeSpan.FromSeconds(5); now += Timing.BeaconInterval)
+        {
+            arbiter.NextBeacon(++_sequence, now);
+            Assert.Empty(arbiter.Evaluate(now).Started);
+        }
+    }
+
+    [Fact]
+    public void SetOwned_ElectionConfirmsTheSuccessor_KeepsAnsweringAtElectionsEpoch()
+    {
+        var arbiter = Successor(TimeSpan.FromSeconds(1));
+        arbiter.Heard(new Beacon("node-a", 99, Leaving: true, []), TimeSpan.FromSeconds(1));
+
+        var soon = TimeSpan.FromSeconds(1) + Timing.BeaconInterval;
+        var change = arbiter.SetOwned([(Vip, 6)], soon, []);
+        var (beacon, _) = arbiter.NextBeacon(++_sequence, soon);
+
+        Assert.True(change.IsEmpty);
+        Assert.Empty(arbiter.TakenOver);
+        Assert.Equal([new BeaconEntry(Vip, 6, BeaconEntryKind.Held)], beacon.Entries);
+    }
+
+    [Fact]
+    public void SetOwned_ElectionNamesAnotherOwner_TakeoverReleased()
+    {
+        var arbiter = Successor(TimeSpan.FromSeconds(1));
+        arbiter.Heard(new Beacon("node-a", 99, Leaving: true, []), TimeSpan.FromSeconds(1));
+
+        var change = arbiter.SetOwned([], TimeSpan.FromSeconds(1) + Timing.BeaconInterval, [(Vip, "node-c", 6)]);
+
+        Assert.Equal([Vip], change.Stopped);
+    }
+
+    [Fact]
+    public void Heard_StalledOwnerWakesAtItsOldEpoch_OwnerYieldsToTheSuccessor()
+    {
+        // The owner's side of a takeover: it stalled, node-b took the address over at epoch 5.
+        var owner = new HandoffArbiter("node-a", Timing, TimeSpan.Zero);
+        owner.SetOwned([(Vip, 4)], TimeSpan.Zero);
+        for (var now = TimeSpan.Zero; now <= TimeSpan.FromSeconds(1); now += Timing.BeaconInterval)
+        {
+            owner.NextBeacon(++_sequence, now);
+            owner.StoreAcknowledged(now, now);
+            owner.Evaluate(now);
+        }
+
+        Assert.Contains(Vip, owner.Answering);
+        var woken = TimeSpan.FromSeconds(3);
+        owner.NextBeacon(++_sequence, woken);
+        owner.Heard(Holding("node-b", 5), woken);
+
+        Assert.Empty(owner.Answering);
+        Assert.Equal(HandoffState.Yielded, owner.States[Vip]);
+    }
+}
