@@ -34,7 +34,8 @@ public sealed partial class ArpWatch : IAsyncDisposable
     /// <summary>Starts capturing in <paramref name="netns"/>, then asks for <paramref name="address"/> every <paramref name="interval"/>, for at most <paramref name="duration"/>.</summary>
     public static async Task<ArpWatch> StartAsync(string netns, string device, string clientMac, string address, TimeSpan interval, TimeSpan duration)
     {
-        var (captureFile, captureArgs) = NetworkNamespace.Wrap(netns, "tcpdump", ["-i", device, "-nn", "-e", "-l", "--immediate-mode", "-tt", "arp"]);
+        // tcpdump says "listening on" on standard error; the shell folds it into the output the start waits on.
+        var (captureFile, captureArgs) = NetworkNamespace.Wrap(netns, "sh", ["-c", $"exec tcpdump -i {device} -nn -e -l --immediate-mode -tt arp 2>&1"]);
         var (capture, _) = await ChildProcess.StartAsync(captureFile, captureArgs, ListeningLine(), TimeSpan.FromSeconds(20));
         try
         {

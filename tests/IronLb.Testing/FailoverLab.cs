@@ -19,6 +19,8 @@ public sealed partial class FailoverLab : IAsyncDisposable
     private readonly ManifestFolder _manifests = new(copyExamples: false);
     private readonly Dictionary<string, string> _ports = new(StringComparer.Ordinal);
     private readonly List<DaprAppProcess> _apps = [];
+    private readonly List<string> _forgotten = [];
+    private readonly HashSet<string> _killedElection = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DaprAppProcess> _layer2 = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DaprAppProcess> _election = new(StringComparer.Ordinal);
     private RedisServer? _redis;
@@ -37,10 +39,21 @@ public sealed partial class FailoverLab : IAsyncDisposable
     public IReadOnlyCollection<string> ElectionReplicas => _election.Keys;
 
     /// <summary>Every process's output, for a failure message.</summary>
-    public string Output => string.Join('\n', _apps.Select(a => a.Output));
+    public string Output => string.Join('\n', _forgotten.Concat(_apps.Select(a => a.Output)));
 
     /// <summary>The client's namespace.</summary>
     public string Client => _lan.Namespace("client");
+
+    /// <summary>
+    /// The default failover timings (Failover:*) multiplied by <paramref name="factor"/>, as environment settings: the
+    /// tests check what must hold whatever the timings, with enough slack that a loaded CI machine is not mistaken
+    /// for a dead node. The failover benchmark runs the defaults.
+    /// </summary>
+    public static Dictionary<string, string> ScaledTimings(int factor)
+    {
+        var defaults = new IronLbFailoverDefaults();
+        return defaults.All.ToDictionary(kv => "Failover__" + kv.Key, kv => (kv.Value * factor).ToString("c", CultureInfo.InvariantCulture));
+    }
 
     public static string MacOf(string node) => "02:00:00:00:00:" + (0x10 + int.Parse(node["node-".Length..], CultureInfo.InvariantCulture)).ToString("x2", CultureInfo.InvariantCulture);
 
@@ -48,7 +61,7 @@ public sealed partial class FailoverLab : IAsyncDisposable
     public static async Task<FailoverLab> StartAsync(string stem, int nodes, int electionReplicas, IReadOnlyDictionary<string, string>? settings = null)
     {
         var lab = new FailoverLab(stem, nodes);
-        settings = With(settings ?? new Dictionary<string, string>(), ("Logging__Console__TimestampFormat", "HH:mm:ss.fff "));
+        settings = With(settings ?? new Dictionary<string, string>(), ("Logging__Console__TimestampFormat", "HH:mm:ss.fff "), ("Logging__LogLevel__IronLb.Layer2.Handoff", "Debug"));
         try
         {
             await lab.StartServicesAsync(electionReplicas, settings);
@@ -146,6 +159,25 @@ public sealed partial class FailoverLab : IAsyncDisposable
         throw new TimeoutException($"No node answered for {Vip} within {timeout}.\n{Output}");
     }
 
+    /// <summary>Waits (bounded) until the owner answers the client and every other node said it is successor for the
+    /// address, so a fault finds the lab settled; returns the owner.</summary>
+    public async Task<string> WaitForSettledAsync(TimeSpan timeout)
+    {
+        var owner = await WaitForOwnerAsync(timeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Nodes.Where(n => n != owner).All(n => SuccessorLine().Matches(_layer2[n].Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "1"))
+            {
+                return owner;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        throw new TimeoutException($"The nodes never settled as successors of {owner} within {timeout}.\n{Output}");
+    }
+
     public Task KillLayer2Async(string node) => _layer2[node].KillAppAsync();
 
     public Task<bool> TerminateLayer2Async(string node) => _layer2[node].TerminateAppAsync();
@@ -161,6 +193,7 @@ public sealed partial class FailoverLab : IAsyncDisposable
         _layer2.Remove(node);
         _apps.Remove(app);
         await app.DisposeAsync();
+        _forgotten.Add($"(stopped) {node}:\n{app.Output}");
     }
 
     /// <summary>Pulls or plugs <paramref name="host"/>'s cable (its bridge port), so it keeps its addresses.</summary>
@@ -172,12 +205,13 @@ public sealed partial class FailoverLab : IAsyncDisposable
 
     /// <summary>The replica that last said it is active, from its log.</summary>
     public string? ActiveElectionReplica() =>
-        _election.Where(kv => LeadershipLine().Matches(kv.Value.Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "True")
+        _election.Where(kv => !_killedElection.Contains(kv.Key) && LeadershipLine().Matches(kv.Value.Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "True")
             .Select(kv => kv.Key).FirstOrDefault();
 
     public async Task KillElectionAsync(string replica)
     {
         await _election[replica].KillAppAsync();
+        _killedElection.Add(replica);
     }
 
     /// <summary>The output of one node's layer2 service and its sidecar.</summary>
@@ -215,6 +249,17 @@ public sealed partial class FailoverLab : IAsyncDisposable
         return all;
     }
 
+    [GeneratedRegex(@"Successor for (\d+) addresses")]
+    private static partial Regex SuccessorLine();
+
     [GeneratedRegex(@"Replica \S+ active: (True|False)")]
     private static partial Regex LeadershipLine();
+}
+
+/// <summary>The failover timing defaults by name, read from IronLB's own options type so the labs never drift from it.</summary>
+internal sealed class IronLbFailoverDefaults
+{
+    public IReadOnlyDictionary<string, TimeSpan> All { get; } = typeof(IronLb.Core.Failover.FailoverOptions).GetProperties()
+        .Where(p => p.PropertyType == typeof(TimeSpan))
+        .ToDictionary(p => p.Name, p => (TimeSpan)p.GetValue(new IronLb.Core.Failover.FailoverOptions())!);
 }

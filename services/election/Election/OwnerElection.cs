@@ -33,6 +33,14 @@ internal static class OwnerElection
         var owners = new List<AddressOwner>();
         foreach (var group in AddressGroup.From(intents, liveNodes))
         {
+            // Fail static: when every node that could answer looks dead at once, the likelier story is that election
+            // lost sight of them (the nodes or the store are cut off from it), so the group keeps the owner it had.
+            if (group.Candidates.Count == 0)
+            {
+                owners.AddRange(group.Addresses.Select(a => previousByAddress.GetValueOrDefault(a)).OfType<AddressOwner>().Where(o => group.Eligible.Contains(o.Node)));
+                continue;
+            }
+
             var node = Choose(group, previousByAddress, takenOver);
             if (node is null)
             {
@@ -98,6 +106,9 @@ internal static class OwnerElection
 
         public SortedSet<string> Candidates { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The nodes that could answer for every Service of the group if they were alive.</summary>
+        public SortedSet<string> Eligible { get; } = new(StringComparer.Ordinal);
+
         public SortedSet<string> Services { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The address nodes are ranked by: the first address of the group's first Service.</summary>
@@ -161,11 +172,18 @@ internal static class OwnerElection
             Services.Add(intent.Namespace + "/" + intent.Name);
             var local = string.Equals(intent.ExternalTrafficPolicy, "Local", StringComparison.OrdinalIgnoreCase);
             var allowed = new SortedSet<string>(StringComparer.Ordinal);
+            var eligible = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var advertisement in intent.Layer2)
             {
                 foreach (var node in advertisement.Nodes)
                 {
-                    if (!liveNodes.Contains(node) || (local && !intent.NodesWithReadyEndpoints.Contains(node)))
+                    if (local && !intent.NodesWithReadyEndpoints.Contains(node))
+                    {
+                        continue;
+                    }
+
+                    eligible.Add(node);
+                    if (!liveNodes.Contains(node))
                     {
                         continue;
                     }
@@ -192,11 +210,13 @@ internal static class OwnerElection
             if (_first)
             {
                 Candidates.UnionWith(allowed);
+                Eligible.UnionWith(eligible);
                 _first = false;
             }
             else
             {
                 Candidates.IntersectWith(allowed);
+                Eligible.IntersectWith(eligible);
             }
         }
 

@@ -31,6 +31,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     private readonly ITimer _announceTimer;
     private IReadOnlyList<LinkInterface> _interfaces = [];
     private ResponderView _view = ResponderView.Empty;
+    private (LinkInterface Link, ILinkPort Port)[] _sendPorts = [];
     private ITimer? _refreshTimer;
     private bool _stopped;
 
@@ -236,32 +237,22 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     public void SendBeacon(Beacon beacon)
     {
         ArgumentNullException.ThrowIfNull(beacon);
-        lock (_gate)
+
+        // Lock-free on purpose: an ownership change can hold the lock for a while (the first run of code, a gratuitous
+        // announcement), and a late beacon makes the other nodes think this one stalled.
+        foreach (var (link, port) in Volatile.Read(ref _sendPorts))
         {
-            if (_stopped && !beacon.Leaving)
+            try
             {
-                return;
+                foreach (var frame in beacon.ToFrames(link.Mac))
+                {
+                    port.Send(frame);
+                }
             }
-
-            foreach (var (name, port) in _ports)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                var link = _interfaces.FirstOrDefault(i => i.Name == name);
-                if (link is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    foreach (var frame in beacon.ToFrames(link.Mac))
-                    {
-                        port.Send(frame);
-                    }
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    LogSendFailed(_logger, name, ex);
-                }
+                // A port closed under us by an interface change: the next beacon goes through the new one.
+                LogSendFailed(_logger, link.Name, ex);
             }
         }
     }
@@ -361,6 +352,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
             LogPortClosed(_logger, name);
         }
 
+        Volatile.Write(ref _sendPorts, [.. _ports.Select(kv => (listened.GetValueOrDefault(kv.Key), kv.Value)).Where(p => p.Item1 is not null).Select(p => (p.Item1!, p.Value))]);
         foreach (var (name, port) in _ports)
         {
             try

@@ -95,6 +95,9 @@ internal sealed class HandoffArbiter
         }
     }
 
+    /// <summary>Capture has just (re)started at <paramref name="now"/>: nothing heard before counts as having listened.</summary>
+    public void StartedListening(TimeSpan now) => _listeningSince = Max(_listeningSince, now);
+
     /// <summary>
     /// Makes the owned set exactly <paramref name="owned"/> (address and epoch), as election last said, and takes note of
     /// the addresses this node is successor for (<paramref name="standby"/>: address, owner and the owner's epoch).

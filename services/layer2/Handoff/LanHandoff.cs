@@ -11,9 +11,16 @@ namespace IronLb.Layer2.Handoff;
 /// heartbeat acknowledgements go through <see cref="HandoffArbiter"/>, whose verdict becomes what the announcer
 /// answers for and how long its <see cref="AnswerGate"/> stays open.
 /// </summary>
+/// <remarks>
+/// Stopping is applied at once, under the arbiter's lock, so no beacon can say "released" before the announcer stopped.
+/// Starting (a gratuitous announcement, ports, the first run of code the JIT has not seen) can take long, and is applied
+/// after the lock is released, so it never delays a beacon: a late beacon reads as a stall and silences the node.
+/// Applications carry a version, and an older one never overwrites a newer one.
+/// </remarks>
 internal sealed partial class LanHandoff : IHostedService, IDisposable
 {
     private readonly Lock _lock = new();
+    private readonly Lock _applyLock = new();
     private readonly Layer2Announcer _announcer;
     private readonly AnswerGate _gate;
     private readonly FailoverOptions _timing;
@@ -24,9 +31,11 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
     private Dictionary<IPAddress, OwnedAddress> _owned = [];
     private TimeSpan _nextBeacon;
     private long _sequence;
+    private long _version;
+    private long _appliedVersion;
     private bool _left;
 
-    public LanHandoff(Layer2Announcer announcer, AnswerGate gate, IOptions<FailoverOptions> timing, IOptions<NodeOptions> node, TimeProvider time, ILogger<LanHandoff> logger)
+    public LanHandoff(Layer2Announcer announcer, AnswerGate gate, IOptions<FailoverOptions> timing, IOptions<NodeOptions> node, ILogger<LanHandoff> logger, TimeProvider time)
     {
         _announcer = announcer;
         _gate = gate;
@@ -51,20 +60,6 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        Leave();
-        return Task.CompletedTask;
-    }
-
-    public void Dispose() => _timer.Dispose();
-
     /// <summary>Addresses answered for because this node took them over as successor, not yet confirmed by election.</summary>
     public IReadOnlyList<string> TakenOver
     {
@@ -77,10 +72,35 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
         }
     }
 
+    /// <summary>The clock heartbeats are timed on, so their acknowledgements compare with the fence.</summary>
+    public TimeSpan Now => _gate.Now;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Registered after the announcer, so its capture ports are open now: the listening starts here.
+        lock (_lock)
+        {
+            _arbiter.StartedListening(_gate.Now);
+            _nextBeacon = _gate.Now;
+        }
+
+        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Leave();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer.Dispose();
+
     /// <summary>The addresses election gave this node, with their epochs, and those it is successor for (<paramref name="standby"/>).</summary>
     public void SetOwnership(IReadOnlyCollection<OwnedAddress> owned, IReadOnlyCollection<StandbyAddress>? standby = null)
     {
         ArgumentNullException.ThrowIfNull(owned);
+        Pending? pending;
         lock (_lock)
         {
             if (_left)
@@ -94,24 +114,26 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
                 _owned.TryAdd(s.Address, new OwnedAddress(s.Address, s.AllowedInterfaces, s.OwnerEpoch + 1));
             }
 
-            Apply(_arbiter.SetOwned(owned.Select(o => (o.Address, o.Epoch)), _gate.Now, (standby ?? []).Select(s => (s.Address, s.Owner, s.OwnerEpoch))));
+            var change = _arbiter.SetOwned(owned.Select(o => (o.Address, o.Epoch)), _gate.Now, (standby ?? []).Select(s => (s.Address, s.Owner, s.OwnerEpoch)));
 
-            // Interfaces or epochs of addresses already answered may have changed too.
-            _announcer.ApplyOwnership(Answering());
+            // Interfaces or epochs of addresses already answered may have changed too: always apply.
+            pending = Decide(change, force: true);
         }
+
+        ApplyLater(pending);
     }
 
     /// <summary>The store acknowledged a heartbeat this node sent at <paramref name="sentAt"/> (on <see cref="AnswerGate.Now"/>'s clock).</summary>
     public void StoreAcknowledged(TimeSpan sentAt)
     {
+        Pending? pending;
         lock (_lock)
         {
-            Apply(_arbiter.StoreAcknowledged(sentAt, _gate.Now));
+            pending = Decide(_arbiter.StoreAcknowledged(sentAt, _gate.Now));
         }
-    }
 
-    /// <summary>The clock heartbeats are timed on, so their acknowledgements compare with the fence.</summary>
-    public TimeSpan Now => _gate.Now;
+        ApplyLater(pending);
+    }
 
     /// <summary>A clean exit: stops answering first, then tells the LAN that every address is released, so a successor starts at once.</summary>
     public void Leave()
@@ -126,7 +148,7 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
             _left = true;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _gate.Close();
-            _announcer.ApplyOwnership([]);
+            ApplyNow(new Pending(++_version, []));
             var released = _owned.Values.Select(o => new BeaconEntry(o.Address, o.Epoch, BeaconEntryKind.Released)).ToList();
             _announcer.SendBeacon(new Beacon(_node, ++_sequence, Leaving: true, released));
             LogLeft(_logger, released.Count);
@@ -135,17 +157,23 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
 
     private void OnBeaconHeard(Beacon beacon)
     {
+        Pending? pending;
         lock (_lock)
         {
-            if (!_left)
+            if (_left)
             {
-                Apply(_arbiter.Heard(beacon, _gate.Now));
+                return;
             }
+
+            pending = Decide(_arbiter.Heard(beacon, _gate.Now));
         }
+
+        ApplyLater(pending);
     }
 
     private void OnTimer()
     {
+        Pending? pending = null;
         try
         {
             lock (_lock)
@@ -158,16 +186,23 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
                 var now = _gate.Now;
                 if (now >= _nextBeacon)
                 {
+                    if (now - _nextBeacon > _timing.BeaconInterval)
+                    {
+                        LogBeaconLate(_logger, (now - _nextBeacon).TotalMilliseconds);
+                    }
+
                     var (beacon, change) = _arbiter.NextBeacon(++_sequence, now);
-                    Apply(change);
+                    pending = Decide(change);
                     _announcer.SendBeacon(beacon);
                     _nextBeacon = now + _timing.BeaconInterval;
                 }
 
-                Apply(_arbiter.Evaluate(now));
+                pending = Decide(_arbiter.Evaluate(now)) ?? pending;
                 var next = _arbiter.NextDecision(now) is { } decision && decision < _nextBeacon ? decision : _nextBeacon;
                 _timer.Change(next - now < TimeSpan.Zero ? TimeSpan.Zero : next - now, Timeout.InfiniteTimeSpan);
             }
+
+            ApplyLater(pending);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -177,35 +212,64 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
         }
     }
 
-    // Stop first, then extend the gate, then start: a stalled node that just woke must not answer for an address it
-    // is about to drop while the gate reopens.
-    private void Apply(HandoffChange change)
+    // Under the arbiter's lock: stops are applied before anything else can happen (the gate then reopens for what is
+    // left); a start, or a forced refresh, comes back to be applied once the lock is released.
+    private Pending? Decide(HandoffChange change, bool force = false)
     {
         foreach (var address in change.Stopped)
         {
             LogStopped(_logger, address);
         }
 
+        foreach (var address in change.Started)
+        {
+            LogStarted(_logger, address);
+        }
+
+        Pending? later = null;
         if (change.Stopped.Count > 0)
         {
-            _announcer.ApplyOwnership(Answering());
+            ApplyNow(new Pending(++_version, Answering()));
         }
 
         _gate.OpenUntil(_arbiter.AnswerUntil);
-        if (change.Started.Count > 0)
+        if (change.Started.Count > 0 || force)
         {
-            foreach (var address in change.Started)
+            later = new Pending(++_version, Answering());
+        }
+
+        return later;
+    }
+
+    private void ApplyLater(Pending? pending)
+    {
+        if (pending is not null)
+        {
+            ApplyNow(pending);
+        }
+    }
+
+    private void ApplyNow(Pending pending)
+    {
+        lock (_applyLock)
+        {
+            if (pending.Version <= _appliedVersion)
             {
-                LogStarted(_logger, address);
+                return;
             }
 
-            _announcer.ApplyOwnership(Answering());
+            var started = _gate.Now;
+            _announcer.ApplyOwnership(pending.Answering);
+            _appliedVersion = pending.Version;
+            LogApplied(_logger, pending.Answering.Count, (_gate.Now - started).TotalMilliseconds);
         }
     }
 
     // Addresses taken over as successor answer with the owner's interfaces, one epoch above the owner's.
     private List<OwnedAddress> Answering() =>
         [.. _arbiter.Answering.Select(a => _owned.TryGetValue(a, out var owned) ? owned : null).OfType<OwnedAddress>()];
+
+    private sealed record Pending(long Version, IReadOnlyCollection<OwnedAddress> Answering);
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Hand-over: answering for {Address}")]
     private static partial void LogStarted(ILogger logger, IPAddress address);
@@ -218,6 +282,12 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
 
     [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Hand-over timer failed")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Hand-over: beacon {LateMs} ms late")]
+    private static partial void LogBeaconLate(ILogger logger, double lateMs);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Debug, Message = "Hand-over: announcer now answers for {Count} addresses (applied in {Ms} ms)")]
+    private static partial void LogApplied(ILogger logger, int count, double ms);
 }
 
 /// <summary>An address this node is successor for: it takes it over on the LAN if <paramref name="Owner"/> falls silent.</summary>

@@ -36,6 +36,7 @@ internal sealed partial class Layer2Agent(
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly long _origin = time.GetTimestamp();
     private OwnerSet _owners = OwnerSet.Empty;
+    private IReadOnlyList<AddressOwner> _standby = [];
     private long _sequence;
 
     /// <summary>Asks for the owners to be re-read now.</summary>
@@ -88,9 +89,16 @@ internal sealed partial class Layer2Agent(
             LogOwnedChanged(logger, owned.Count, _owners.Version);
         }
 
+        var standby = OwnedAddresses.StandbyFor(node.Value.Name, _owners);
+        if (!standby.Select(Identity).SequenceEqual(_standby.Select(Identity), StringComparer.Ordinal))
+        {
+            LogStandbyChanged(logger, standby.Count, _owners.Version);
+            _standby = standby;
+        }
+
         handoff?.SetOwnership(
             [.. owned.Select(o => new OwnedAddress(IPAddress.Parse(o.Address), o.Interfaces, o.Epoch))],
-            [.. OwnedAddresses.StandbyFor(node.Value.Name, _owners).Select(o => new StandbyAddress(IPAddress.Parse(o.Address), o.Node, o.Epoch, o.Interfaces))]);
+            [.. standby.Select(o => new StandbyAddress(IPAddress.Parse(o.Address), o.Node, o.Epoch, o.Interfaces))]);
         status.Update(owned, _owners.Version);
         return owned;
     }
@@ -178,6 +186,9 @@ internal sealed partial class Layer2Agent(
 
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Owner of {Count} addresses (owners version {Version})")]
     private static partial void LogOwnedChanged(ILogger logger, int count, long version);
+
+    [LoggerMessage(EventId = 5206, Level = LogLevel.Information, Message = "Successor for {Count} addresses (owners version {Version})")]
+    private static partial void LogStandbyChanged(ILogger logger, int count, long version);
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Heartbeat write failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);

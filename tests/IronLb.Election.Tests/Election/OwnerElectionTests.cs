@@ -92,14 +92,32 @@ public class OwnerElectionTests
     }
 
     [Fact]
-    public void Elect_NoLiveCandidate_AddressDropped()
+    public void Elect_EveryCandidateLooksDead_PreviousOwnerKept()
     {
-        var intents = Intents(Intent("web", "203.0.113.10", ["node1"]));
-        var first = OwnerElection.Elect(intents, Live("node1"), OwnerSet.Empty);
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2"), OwnerSet.Empty);
 
+        // Election lost sight of every node at once (the control plane is cut off): nothing moves, nothing is dropped.
         var second = OwnerElection.Elect(intents, Live(), first);
 
-        Assert.Single(first.Owners);
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Elect_NewAddressWithNoLiveCandidate_NotAssigned()
+    {
+        var owners = OwnerElection.Elect(Intents(Intent("web", "203.0.113.10", ["node1"])), Live(), OwnerSet.Empty);
+
+        Assert.Empty(owners.Owners);
+    }
+
+    [Fact]
+    public void Elect_OwnerNoLongerEligible_DroppedEvenWithNoLiveCandidate()
+    {
+        var first = OwnerElection.Elect(Intents(Intent("web", "203.0.113.10", ["node1"])), Live("node1"), OwnerSet.Empty);
+
+        var second = OwnerElection.Elect(Intents(Intent("web", "203.0.113.10", ["node2"])), Live(), first);
+
         Assert.Empty(second.Owners);
     }
 
