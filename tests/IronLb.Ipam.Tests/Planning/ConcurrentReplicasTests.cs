@@ -112,6 +112,13 @@ public class ConcurrentReplicasTests(ITestOutputHelper output)
         Assert.Equal(final.Services.Select(s => (s.Namespace, s.Name)).Order(), last.Allocations.Select(a => (a.Namespace, a.Name)).Order());
         Assert.All(settled.Plans, p => Assert.Null(p.Error));
         Assert.False(settled.Written);
+
+        // The intents were written after the allocations and from them: they end derived from the last version, and agree.
+        var intents = await store.GetJsonAsync<IronLb.Core.Contracts.IntentSet>(IronLb.Core.Contracts.StateKeys.Intents);
+        Assert.Equal(last.Version, intents.Value!.AllocationVersion);
+        Assert.Equal(
+            last.Allocations.Select(a => (a.Namespace, a.Name, string.Join(',', a.Addresses))).Order(),
+            intents.Value.Intents.Select(i => (i.Namespace, i.Name, string.Join(',', i.Addresses))).Order());
         Assert.True(documents.Count >= timeline.Count / 2);
     }
 }
