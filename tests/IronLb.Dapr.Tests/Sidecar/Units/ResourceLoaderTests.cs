@@ -155,7 +155,7 @@ public sealed class ResourceLoaderTests
 
         Assert.Empty(set.Unsupported);
         Assert.Equal("name", set.StateStores["statestore"].KeyPrefix);
-        Assert.Equal("layer2-node-a", set.PubSubs["pubsub-node"].ConsumerId);
+        Assert.Equal("layer2-layer2-node-a", set.PubSubs["pubsub-node"].ConsumerId);
         Assert.False(set.PubSubs.ContainsKey("pubsub"));
         Assert.NotNull(set.PubSubs["pubsub-node"].InboundRetry);
     }
