@@ -4,9 +4,9 @@ using IronLb.Core.State;
 namespace IronLb.Ipam.Tests.Planning;
 
 /// <summary>Passes everything to the real store and keeps a copy of every allocation document that a successful write stored (genesis aside).</summary>
-internal sealed class RecordingStateStore(IStateStore inner) : IStateStore
+internal sealed class RecordingStateStore(IStateStore inner, ConcurrentBag<byte[]>? written = null) : IStateStore
 {
-    public ConcurrentBag<byte[]> WrittenAllocationDocuments { get; } = [];
+    public ConcurrentBag<byte[]> WrittenAllocationDocuments { get; } = written ?? [];
 
     public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
