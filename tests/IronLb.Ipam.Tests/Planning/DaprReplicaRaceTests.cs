@@ -29,7 +29,7 @@ public sealed class DaprReplicaRaceTests(ITestOutputHelper output)
         {
             var clock = Stopwatch.StartNew();
             await using var redis = await RedisServer.StartAsync();
-            var resources = WriteComponents(redis);
+            var resources = RepositoryComponents.CopyFor(redis);
             var sidecars = new List<SidecarProcess>();
             var clients = new List<DaprClient>();
             try
@@ -59,45 +59,10 @@ public sealed class DaprReplicaRaceTests(ITestOutputHelper output)
                     client.Dispose();
                 }
 
-                foreach (var sidecar in sidecars)
-                {
-                    await sidecar.DisposeAsync();
-                }
+                await Task.WhenAll(sidecars.Select(s => s.DisposeAsync().AsTask()));
 
                 Directory.Delete(resources, recursive: true);
             }
         }
-    }
-
-    // What components/ gives ipam, on this run's Redis: state.redis with keyPrefix name, pubsub.redis.
-    private static string WriteComponents(RedisServer redis)
-    {
-        var directory = Directory.CreateTempSubdirectory("ironlb-ipam-race-").FullName;
-        File.WriteAllText(Path.Combine(directory, "components.yaml"), $"""
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: statestore
-            spec:
-              type: state.redis
-              version: v1
-              metadata:
-                - name: redisHost
-                  value: "{redis.Host}"
-                - name: keyPrefix
-                  value: name
-            ---
-            apiVersion: dapr.io/v1alpha1
-            kind: Component
-            metadata:
-              name: pubsub
-            spec:
-              type: pubsub.redis
-              version: v1
-              metadata:
-                - name: redisHost
-                  value: "{redis.Host}"
-            """);
-        return directory;
     }
 }
