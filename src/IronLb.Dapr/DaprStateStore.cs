@@ -1,7 +1,4 @@
-using System.Text;
-using Dapr;
 using Dapr.Client;
-using Grpc.Core;
 using IronLb.Core.State;
 using Microsoft.Extensions.Options;
 
@@ -9,13 +6,19 @@ namespace IronLb.Dapr;
 
 /// <summary><see cref="IStateStore"/> over the Dapr state API, storing the caller's bytes unchanged.</summary>
 /// <remarks>
-/// The byte-level SDK calls are used throughout because the generic ones serialise values as JSON
-/// themselves: a byte[] would come back as a base64 string and differ from the file store.
-/// ETag operations use first-write concurrency, which is what makes "" mean create-if-absent.
+/// <para>The byte-level SDK calls are used throughout because the generic ones serialise values as JSON themselves: a
+/// byte[] would come back as a base64 string and differ from the file store.</para>
+/// <para>No concurrency option is ever sent. With an ETag, daprd compares it (an unspecified concurrency is not
+/// last-write); without one the write is unconditional. First-write concurrency would add nothing safe: on state.redis it
+/// overwrites a key that carries no first-write marker and fails as gRPC Internal on one that does, and it would put
+/// that marker on every key, after which an ETag-less write to the key fails.</para>
+/// <para>A lost comparison is recognised only by its status code: daprd answers gRPC Aborted (an ETagError of kind
+/// mismatch), which Dapr.Client's Try* methods turn into false. Every other failure is an exception. State.redis also
+/// reports a failed save that carried an ETag as a mismatch when Redis itself failed, so a false may mean "the store
+/// blinked"; callers re-read, which then fails loudly if the store is really down.</para>
 /// </remarks>
 internal sealed class DaprStateStore(DaprClient client, IOptions<DaprMessagingOptions> options) : IStateStore
 {
-    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
     private readonly string _storeName = options.Value.StateStoreName;
 
     public async Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -27,85 +30,36 @@ internal sealed class DaprStateStore(DaprClient client, IOptions<DaprMessagingOp
         return string.IsNullOrEmpty(etag) ? new StateEntry(key, null, string.Empty) : new StateEntry(key, value.ToArray(), etag);
     }
 
+    // daprd's bulk get reports a key it could not read in the item's error field, which Dapr.Client drops: the key would
+    // read as absent while Redis is down, and a reader would act on "nothing stored". Reading key by key surfaces the
+    // failure as an exception instead; the callers read two or three keys at a time.
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        if (keys.Count == 0)
-        {
-            return [];
-        }
-
-        var items = await client.GetBulkStateAsync(_storeName, keys.Distinct(StringComparer.Ordinal).ToList(), parallelism: null, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        var byKey = new Dictionary<string, BulkStateItem>(StringComparer.Ordinal);
-        foreach (var item in items)
-        {
-            byKey[item.Key] = item;
-        }
-
-        // The SDK hands bulk values back as UTF-8 text; state values are JSON, so re-encoding restores
-        // the stored bytes exactly. The sidecar may answer in any order: put them back in the caller's.
-        return keys.Select(key => byKey.TryGetValue(key, out var item) && !string.IsNullOrEmpty(item.ETag)
-                ? new StateEntry(key, Encoding.UTF8.GetBytes(item.Value ?? string.Empty), item.ETag)
-                : new StateEntry(key, null, string.Empty))
-            .ToArray();
+        return await Task.WhenAll(keys.Select(key => GetAsync(key, cancellationToken))).ConfigureAwait(false);
     }
 
     public async Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (etag is null)
+        if (string.IsNullOrEmpty(etag))
         {
             await client.SaveByteStateAsync(_storeName, key, value, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        return await client.TrySaveByteStateAsync(_storeName, key, value, etag, FirstWrite, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await client.TrySaveByteStateAsync(_storeName, key, value, etag, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
-        if (etag is null)
+        if (string.IsNullOrEmpty(etag))
         {
             await client.DeleteStateAsync(_storeName, key, cancellationToken: cancellationToken).ConfigureAwait(false);
             return true;
         }
 
-        return await client.TryDeleteStateAsync(_storeName, key, etag, FirstWrite, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return await client.TryDeleteStateAsync(_storeName, key, etag, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
-
-    public async Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(operations);
-        if (operations.Count == 0)
-        {
-            return true;
-        }
-
-        var requests = operations.Select(operation => new StateTransactionRequest(
-                operation.Key,
-                operation.Kind == StateOperationKind.Upsert ? operation.Value.ToArray() : null,
-                operation.Kind == StateOperationKind.Upsert ? StateOperationType.Upsert : StateOperationType.Delete,
-                operation.ETag,
-                options: operation.ETag is null ? null : FirstWrite))
-            .ToList();
-        try
-        {
-            await client.ExecuteStateTransactionAsync(_storeName, requests, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (DaprException exception) when (IsETagConflict(exception))
-        {
-            return false;
-        }
-    }
-
-    // The transaction API has no Try form. The sidecar reports a lost ETag comparison as Aborted;
-    // daprd in front of some stores wraps it in Internal with an "etag" message. Anything else is
-    // an outage and must surface, or callers would retry a dead store as if it were a conflict.
-    private static bool IsETagConflict(DaprException exception) =>
-        exception.InnerException is RpcException rpc
-        && (rpc.StatusCode == StatusCode.Aborted
-            || (rpc.StatusCode == StatusCode.Internal && rpc.Status.Detail.Contains("etag", StringComparison.OrdinalIgnoreCase)));
 }

@@ -28,11 +28,20 @@ public sealed record ReconcileResult(
     int Attempts);
 
 /// <summary>
-/// Converges the stored allocations and announcement intents to a configuration. Any number of replicas may
-/// run it at once against one state store: each round reads both documents, computes the result with
-/// <see cref="AllocationSolver"/> from what is held, and writes both in one transaction conditioned on the
-/// ETags it read, so a replica that lost the race recomputes from the winner's allocations instead of
-/// overwriting them. Nothing is cached between calls: a restarted replica starts from exactly what is stored.
+/// Converges the stored allocations and announcement intents to a configuration. Any number of replicas may run it at
+/// once against one state store, which gives compare-and-swap on one key and nothing more (no create-if-absent, no
+/// multi-key transaction; see <see cref="IStateStore"/>):
+/// <list type="number">
+/// <item>The allocation document is the only truth about who holds which address. Each round reads it, computes the
+/// result with <see cref="AllocationSolver"/> from what is held, and writes it by compare-and-swap on the ETag it read,
+/// so a replica that lost the race recomputes from the winner's allocations instead of overwriting them. An absent
+/// document is first created as genesis (<see cref="StateGenesis"/>), never by an unconditional write.</item>
+/// <item>Intents are derived from the allocations, and written only after them, in a second compare-and-swap tagged
+/// with the allocation version they come from (<see cref="IntentSet.AllocationVersion"/>); intents derived from a
+/// newer allocation version are never replaced. A crash or a lost race between the two writes leaves intents behind
+/// the allocations, never ahead of them, and the next reconcile of any replica finishes the job.</item>
+/// </list>
+/// Nothing is cached between calls: a restarted replica starts from exactly what is stored.
 /// </summary>
 internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher publisher, IOptions<AllocationOptions> options, ILogger<IpamReconciler> logger)
 {
@@ -50,7 +59,7 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var entries = await store.GetBulkAsync(Keys, cancellationToken).ConfigureAwait(false);
+            var entries = await ReadExistingAsync(cancellationToken).ConfigureAwait(false);
             var stored = Read(entries[0], AllocationDocument.Empty);
             var storedIntents = Read(entries[1], IntentSet.Empty);
 
@@ -63,57 +72,60 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
             }
 
             var allocations = AllocationDocument.From(solution.Allocator.Assignments);
+            var allocationVersion = stored.Version;
+            var allocationsWritten = false;
+            if (!stored.SameAllocations(allocations) || stored.ConfigVersion != configVersion)
+            {
+                var nextDocument = new AllocationDocument(stored.Version + 1, configVersion, allocations);
+                if (!await store.TrySaveAsync(AllocationDocument.StateKey, Serialize(nextDocument), entries[0].ETag, cancellationToken).ConfigureAwait(false))
+                {
+                    Log.WriteConflict(logger, attempt);
+                    continue;
+                }
+
+                allocationVersion = nextDocument.Version;
+                allocationsWritten = true;
+                Log.AllocationsWritten(logger, nextDocument.Version, configVersion, allocations.Count);
+                foreach (var reason in solution.PoolErrors)
+                {
+                    Log.PoolIgnored(logger, reason);
+                }
+
+                foreach (var plan in solution.Plans.Where(p => p.Error is not null))
+                {
+                    Log.Unserved(logger, plan.Namespace + "/" + plan.Name, plan.Error!);
+                }
+            }
+
             var intents = IntentResolver.Resolve(configuration, solution.Allocator.Assignments);
-            var allocationsChanged = !stored.SameAllocations(allocations) || stored.ConfigVersion != configVersion;
-            var intentsChanged = !Serialize(intents).AsSpan().SequenceEqual(Serialize(storedIntents.Intents));
-            if (!allocationsChanged && !intentsChanged)
-            {
-                return new ReconcileResult(false, false, stored.Version, storedIntents.Version, solution.Plans, solution.Allocator.Status(), attempt);
-            }
-
-            var nextDocument = new AllocationDocument(stored.Version + 1, configVersion, allocations);
-            var nextIntents = new IntentSet(storedIntents.Version + 1, intents);
-
-            // The allocation document is always part of the write, so its ETag fences every write, intents included.
-            var operations = new List<StateOperation> { StateOperation.Upsert(AllocationDocument.StateKey, Serialize(nextDocument), entries[0].ETag) };
-            if (intentsChanged)
-            {
-                operations.Add(StateOperation.Upsert(StateKeys.Intents, Serialize(nextIntents), entries[1].ETag));
-            }
-
-            if (!await store.TryTransactAsync(operations, cancellationToken).ConfigureAwait(false))
-            {
-                Log.WriteConflict(logger, attempt);
-                continue;
-            }
-
-            Log.AllocationsWritten(logger, nextDocument.Version, configVersion, allocations.Count);
-            foreach (var reason in solution.PoolErrors)
-            {
-                Log.PoolIgnored(logger, reason);
-            }
-
-            foreach (var plan in solution.Plans.Where(p => p.Error is not null))
-            {
-                Log.Unserved(logger, plan.Namespace + "/" + plan.Name, plan.Error!);
-            }
-
-            var intentsVersion = storedIntents.Version;
-            if (intentsChanged)
-            {
-                intentsVersion = nextIntents.Version;
-                await publisher.PublishAsync(Topics.IntentsChanged, Serialize(new StateChanged(intentsVersion)), cancellationToken).ConfigureAwait(false);
-            }
-
-            return new ReconcileResult(true, false, nextDocument.Version, intentsVersion, solution.Plans, solution.Allocator.Status(), attempt);
+            var (intentsWritten, intentsVersion) = await WriteIntentsAsync(intents, allocationVersion, entries[1], maxAttempts, cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(allocationsWritten || intentsWritten, false, allocationVersion, intentsVersion, solution.Plans, solution.Allocator.Status(), attempt);
         }
 
         throw new StateConflictException(AllocationDocument.StateKey, maxAttempts);
     }
 
+    // Both documents, each created as genesis first when absent: every later write is a compare-and-swap from an existing version.
+    private async Task<IReadOnlyList<StateEntry>> ReadExistingAsync(CancellationToken cancellationToken)
+    {
+        var entries = await store.GetBulkAsync(Keys, cancellationToken).ConfigureAwait(false);
+        if (entries.All(e => e.Exists))
+        {
+            return entries;
+        }
+
+        foreach (var absent in entries.Where(e => !e.Exists))
+        {
+            await store.EnsureAsync(absent.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await store.GetBulkAsync(Keys, cancellationToken).ConfigureAwait(false);
+    }
+
     // The contracts' JSON form: web defaults (camelCase), the same the other services read with.
     private static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, StateStoreJsonExtensions.DefaultOptions);
 
+    // Genesis (JSON null) reads as the empty document.
     private static T Read<T>(StateEntry entry, T empty) =>
         entry.Value is null ? empty : JsonSerializer.Deserialize<T>(entry.Value, StateStoreJsonExtensions.DefaultOptions) ?? empty;
 }

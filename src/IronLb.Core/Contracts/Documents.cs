@@ -7,7 +7,9 @@ public sealed record StateChanged(long Version);
 /// <summary>Every Service's announcement intent, as ipam last wrote it.</summary>
 /// <param name="Version">Grows by one with every change.</param>
 /// <param name="Intents">One per Service that has addresses, sorted by namespace then name.</param>
-public sealed record IntentSet(long Version, IReadOnlyList<AnnouncementIntent> Intents)
+/// <param name="AllocationVersion">The version of ipam's allocation document these intents were derived from (0 = unknown):
+/// ipam writes intents after the allocations, and never replaces intents derived from a newer allocation version.</param>
+public sealed record IntentSet(long Version, IReadOnlyList<AnnouncementIntent> Intents, long AllocationVersion = 0)
 {
     public static IntentSet Empty { get; } = new(0, []);
 }

@@ -27,6 +27,13 @@ public sealed class ConfigurationState(IStateStore store, IEventPublisher publis
         for (int attempt = 1; ; attempt++)
         {
             var entry = await store.GetAsync(StateKeys.Config, cancellationToken).ConfigureAwait(false);
+            if (!entry.Exists)
+            {
+                // Never create by an unconditional write: two intakes racing on an empty store would overwrite each other.
+                await store.EnsureAsync(StateKeys.Config, cancellationToken).ConfigureAwait(false);
+                entry = await store.GetAsync(StateKeys.Config, cancellationToken).ConfigureAwait(false);
+            }
+
             var stored = entry.Value is null ? null : ContractJson.Deserialize<ConfigurationDocument>(entry.Value);
             if (stored is not null && stored.Digest == digest)
             {

@@ -16,7 +16,8 @@ namespace IronLb.Core.State;
 /// The whole store is held in memory (it holds small documents) behind an immutable snapshot, so
 /// reads never wait for writers and a bulk read sees one consistent moment. Writers are serialised
 /// in-process by a gate and across processes by an exclusive lock on a file in the directory.
-/// Versions restart at 1 when a deleted key is created again, as the Redis state store's do.
+/// Versions restart at 1 when a deleted key is created again, as the Redis state store's do, and the ETag rules are
+/// state.redis's (<see cref="ETagCondition"/>): no stricter than the store production runs on.
 /// The directory itself is not fsynced after a rename (.NET has no call for it); on journaling
 /// file systems the rename is committed after the data it points to, which is what matters here.
 /// </remarks>
@@ -92,12 +93,14 @@ internal sealed partial class FileStateStore : IStateStore, IDisposable
     }
 
     public Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default) =>
-        TryTransactAsync([StateOperation.Upsert(key, value, etag)], cancellationToken);
+        TryApplyAsync([StateOperation.Upsert(key, value, etag)], cancellationToken);
 
     public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) =>
-        TryTransactAsync([StateOperation.Delete(key, etag)], cancellationToken);
+        TryApplyAsync([StateOperation.Delete(key, etag)], cancellationToken);
 
-    public async Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    /// <summary>Applies several steps all or nothing. Not part of <see cref="IStateStore"/>: the production store has no
+    /// such transaction, so services cannot use it; it remains for the journal's own crash tests.</summary>
+    internal async Task<bool> TryApplyAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
     {
         ThrowIfUnusable();
         ArgumentNullException.ThrowIfNull(operations);
@@ -115,7 +118,10 @@ internal sealed partial class FileStateStore : IStateStore, IDisposable
             foreach (var operation in operations)
             {
                 long? current = working.TryGetValue(operation.Key, out var record) ? record.Version : null;
-                if (!ETagCondition.Holds(operation.ETag, current))
+                var holds = operation.Kind == StateOperationKind.Upsert
+                    ? ETagCondition.HoldsForWrite(operation.ETag, current)
+                    : ETagCondition.HoldsForDelete(operation.ETag, current);
+                if (!holds)
                 {
                     return false;
                 }

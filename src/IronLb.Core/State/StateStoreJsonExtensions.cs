@@ -5,7 +5,7 @@ namespace IronLb.Core.State;
 
 /// <summary>A JSON document read from the state store, with the ETag to write it back.</summary>
 /// <param name="Value">The document, or default when the key is absent.</param>
-/// <param name="ETag">The stored version, or "" when the key is absent (so writing it back means create-if-absent).</param>
+/// <param name="ETag">The stored version, or "" when the key is absent (writing "" back is unconditional: see <see cref="StateGenesis"/>).</param>
 public sealed record JsonStateEntry<T>(T? Value, string ETag)
 {
     /// <summary>True when the key held a document.</summary>
@@ -32,9 +32,12 @@ public static class StateStoreJsonExtensions
     {
         ArgumentNullException.ThrowIfNull(store);
         var entry = await store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-        return entry.Value is null
-            ? new JsonStateEntry<T>(default, string.Empty)
-            : new JsonStateEntry<T>(JsonSerializer.Deserialize<T>(entry.Value, options ?? DefaultOptions), entry.ETag);
+        return entry.Value switch
+        {
+            null => new JsonStateEntry<T>(default, string.Empty),
+            var genesis when StateGenesis.Is(genesis) => new JsonStateEntry<T>(default, entry.ETag),
+            var value => new JsonStateEntry<T>(JsonSerializer.Deserialize<T>(value, options ?? DefaultOptions), entry.ETag),
+        };
     }
 
     /// <summary>Serialises and writes one key under the store's ETag rules; false when the ETag condition fails.</summary>
@@ -46,7 +49,8 @@ public static class StateStoreJsonExtensions
         return store.TrySaveAsync(key, bytes, etag, cancellationToken);
     }
 
-    /// <summary>Read, change, compare-and-swap, repeated until the write wins or <paramref name="maxAttempts"/> are spent.</summary>
+    /// <summary>Read, change, compare-and-swap, repeated until the write wins or <paramref name="maxAttempts"/> are spent.
+    /// An absent key is first created through <see cref="StateGenesis"/>, never by an unconditional write.</summary>
     /// <param name="store">The store.</param>
     /// <param name="key">The key to update.</param>
     /// <param name="change">Computes the new document from the current one (default when absent); may run several times.</param>
@@ -73,6 +77,13 @@ public static class StateStoreJsonExtensions
         {
             cancellationToken.ThrowIfCancellationRequested();
             var current = await store.GetJsonAsync<T>(key, options, cancellationToken).ConfigureAwait(false);
+            if (!current.Exists)
+            {
+                // Creating the key is not a lost round: it happens once, then the round goes on from what exists.
+                await store.EnsureAsync(key, cancellationToken).ConfigureAwait(false);
+                current = await store.GetJsonAsync<T>(key, options, cancellationToken).ConfigureAwait(false);
+            }
+
             var next = change(current.Value);
             if (await store.TrySaveJsonAsync(key, next, current.ETag, options, cancellationToken).ConfigureAwait(false))
             {

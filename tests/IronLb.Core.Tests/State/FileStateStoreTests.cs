@@ -105,15 +105,17 @@ public sealed class FileStateStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task TryTransactAsync_ConcurrentCreateIfAbsent_ExactlyOneWins()
+    public async Task TryApplyAsync_OneStaleStep_AppliesNothing()
     {
         using var store = FileStateStore.Open(_directory);
+        Assert.True(await store.TrySaveAsync("a", Bytes("1"), etag: null));
+        Assert.True(await store.TrySaveAsync("b", Bytes("1"), etag: null));
+        Assert.True(await store.TrySaveAsync("b", Bytes("2"), etag: null));
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(() =>
-            store.TryTransactAsync([StateOperation.Upsert("lease", Bytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), etag: ""), StateOperation.Upsert("other" + i, Bytes("x"))]))));
+        var applied = await store.TryApplyAsync([StateOperation.Upsert("a", Bytes("9"), "1"), StateOperation.Upsert("b", Bytes("9"), "1")]);
 
-        Assert.Equal(1, results.Count(r => r));
-        Assert.Equal(1, (await store.GetBulkAsync(Enumerable.Range(0, 16).Select(i => "other" + i).ToArray())).Count(e => e.Exists));
+        Assert.False(applied);
+        Assert.Equal(Bytes("1"), (await store.GetAsync("a")).Value);
     }
 
     [Fact]

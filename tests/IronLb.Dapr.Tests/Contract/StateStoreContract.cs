@@ -24,28 +24,59 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task TrySaveAsync_EmptyETagOnAbsentKey_CreatesValue()
+    public async Task TrySaveAsync_EmptyETagOnExistingKey_OverwritesBecauseThereIsNoCreateIfAbsent()
     {
-        var key = Key("create");
-
-        var created = await Store.TrySaveAsync(key, Json("""{"n":1}"""), etag: "");
-
-        Assert.True(created);
-        var entry = await Store.GetAsync(key);
-        Assert.Equal(Json("""{"n":1}"""), entry.Value);
-        Assert.NotEqual(string.Empty, entry.ETag);
-    }
-
-    [Fact]
-    public async Task TrySaveAsync_EmptyETagOnExistingKey_ReturnsFalseAndKeepsValue()
-    {
-        var key = Key("create-twice");
+        var key = Key("no-create-if-absent");
         Assert.True(await Store.TrySaveAsync(key, Json("""{"n":1}"""), etag: ""));
 
         var second = await Store.TrySaveAsync(key, Json("""{"n":2}"""), etag: "");
 
-        Assert.False(second);
-        Assert.Equal(Json("""{"n":1}"""), (await Store.GetAsync(key)).Value);
+        Assert.True(second);
+        Assert.Equal(Json("""{"n":2}"""), (await Store.GetAsync(key)).Value);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_ETagOnAbsentKey_CreatesItAtVersionOne()
+    {
+        var key = Key("etag-creates");
+
+        var saved = await Store.TrySaveAsync(key, Json("""{"n":1}"""), etag: "42");
+
+        Assert.True(saved);
+        Assert.Equal("1", (await Store.GetAsync(key)).ETag);
+    }
+
+    [Fact]
+    public async Task TrySaveAsync_ETagNotAnInteger_Throws()
+    {
+        var key = Key("bad-etag");
+        Assert.True(await Store.TrySaveAsync(key, Json("""{"n":1}"""), etag: null));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.TrySaveAsync(key, Json("""{"n":2}"""), etag: "not-a-version"));
+    }
+
+    [Fact]
+    public async Task EnsureAsync_ManyRacersOnAbsentKeyThenCompareAndSwap_ExactlyOneClaimWins()
+    {
+        var key = Key("genesis-race");
+        const int racers = 6;
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, racers).Select(i => Task.Run(async () =>
+        {
+            await Store.EnsureAsync(key);
+            var entry = await Store.GetAsync(key);
+            if (entry.Value is not null && !entry.Value.AsSpan().SequenceEqual(StateGenesis.Value.Span))
+            {
+                return false;
+            }
+
+            return await Store.TrySaveAsync(key, Json($$"""{"holder":{{i}}}"""), entry.ETag);
+        })));
+
+        // A claim only succeeds from the genesis value, and genesis only ever overwrites genesis: one holder, never replaced.
+        var winners = claims.Count(c => c);
+        Assert.Equal(1, winners);
+        Assert.StartsWith("{\"holder\":", System.Text.Encoding.UTF8.GetString((await Store.GetAsync(key)).Value!), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -104,6 +135,12 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task TryDeleteAsync_ETagOnAbsentKey_ReturnsTrue()
+    {
+        Assert.True(await Store.TryDeleteAsync(Key("delete-absent"), "3"));
+    }
+
+    [Fact]
     public async Task TryDeleteAsync_CurrentETag_RemovesKey()
     {
         var key = Key("delete-current");
@@ -148,66 +185,6 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task TryTransactAsync_AllConditionsHold_AppliesEveryOperation()
-    {
-        var (kept, created, removed) = (Key("tx-kept"), Key("tx-created"), Key("tx-removed"));
-        Assert.True(await Store.TrySaveAsync(kept, Json("""{"v":1}"""), etag: ""));
-        Assert.True(await Store.TrySaveAsync(removed, Json("""{"v":1}"""), etag: ""));
-        var keptETag = (await Store.GetAsync(kept)).ETag;
-        var removedETag = (await Store.GetAsync(removed)).ETag;
-
-        var applied = await Store.TryTransactAsync(
-        [
-            StateOperation.Upsert(kept, Json("""{"v":2}"""), keptETag),
-            StateOperation.Upsert(created, Json("""{"v":1}"""), etag: ""),
-            StateOperation.Delete(removed, removedETag),
-        ]);
-
-        Assert.True(applied);
-        Assert.Equal(Json("""{"v":2}"""), (await Store.GetAsync(kept)).Value);
-        Assert.Equal(Json("""{"v":1}"""), (await Store.GetAsync(created)).Value);
-        Assert.False((await Store.GetAsync(removed)).Exists);
-    }
-
-    [Fact]
-    public async Task TryTransactAsync_OneStaleETag_AppliesNothing()
-    {
-        var (first, second) = (Key("tx-first"), Key("tx-second"));
-        Assert.True(await Store.TrySaveAsync(first, Json("""{"v":1}"""), etag: ""));
-        Assert.True(await Store.TrySaveAsync(second, Json("""{"v":1}"""), etag: ""));
-        var firstETag = (await Store.GetAsync(first)).ETag;
-        var staleSecond = (await Store.GetAsync(second)).ETag;
-        Assert.True(await Store.TrySaveAsync(second, Json("""{"v":2}"""), staleSecond));
-
-        var applied = await Store.TryTransactAsync(
-        [
-            StateOperation.Upsert(first, Json("""{"v":9}"""), firstETag),
-            StateOperation.Upsert(second, Json("""{"v":9}"""), staleSecond),
-        ]);
-
-        Assert.False(applied);
-        Assert.Equal(Json("""{"v":1}"""), (await Store.GetAsync(first)).Value);
-        Assert.Equal(Json("""{"v":2}"""), (await Store.GetAsync(second)).Value);
-    }
-
-    [Fact]
-    public async Task TryTransactAsync_CreateIfAbsentOnExistingKey_AppliesNothing()
-    {
-        var (fresh, existing) = (Key("tx-fresh"), Key("tx-existing"));
-        Assert.True(await Store.TrySaveAsync(existing, Json("""{"v":1}"""), etag: ""));
-
-        var applied = await Store.TryTransactAsync(
-        [
-            StateOperation.Upsert(fresh, Json("""{"v":1}"""), etag: ""),
-            StateOperation.Upsert(existing, Json("""{"v":2}"""), etag: ""),
-        ]);
-
-        Assert.False(applied);
-        Assert.False((await Store.GetAsync(fresh)).Exists);
-        Assert.Equal(Json("""{"v":1}"""), (await Store.GetAsync(existing)).Value);
-    }
-
-    [Fact]
     public async Task UpdateJsonAsync_ConcurrentIncrements_LosesNoUpdate()
     {
         var key = Key("counter");
@@ -243,7 +220,8 @@ public abstract class StateStoreContract
         var (kept, removed) = (Key("durable"), Key("durable-removed"));
         Assert.True(await Store.TrySaveAsync(kept, Json("""{"v":1}"""), etag: ""));
         Assert.True(await Store.TrySaveAsync(removed, Json("""{"v":1}"""), etag: ""));
-        Assert.True(await Store.TryTransactAsync([StateOperation.Upsert(kept, Json("""{"v":2}""")), StateOperation.Delete(removed)]));
+        Assert.True(await Store.TrySaveAsync(kept, Json("""{"v":2}"""), etag: null));
+        Assert.True(await Store.TryDeleteAsync(removed, etag: null));
         var before = await Store.GetAsync(kept);
 
         await _harness.RestartAsync();

@@ -67,7 +67,7 @@ public sealed partial class ProcessTests(RedisServer redis)
                 using var health = await http.GetAsync(new Uri("/v1.0/healthz", UriKind.Relative));
                 return health.StatusCode == System.Net.HttpStatusCode.NoContent;
             }, Timeout));
-            await using var publisher = await RunningSidecar.StartAsync(new SidecarOptions { AppId = "ipam", ResourcesPath = components.Directory });
+            await using var publisher = await RunningSidecar.StartAsync(new SidecarOptions { AppId = "ipam", PodName = "ipam-" + suffix, ResourcesPath = components.Directory });
 
             await publisher.Client.PublishEventAsync("pubsub", topic, new { n = 1 });
 
@@ -131,6 +131,18 @@ public sealed partial class ProcessTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task Launch_PodNameTemplateWithoutPodName_ExitsOne()
+    {
+        // daprd refuses a component whose metadata uses {podName} when it has no pod name (pkg/runtime/meta/meta.go).
+        using var components = ComponentFiles.Standard("127.0.0.1:6379", consumerId: "{podName}");
+        using var process = Launch("--app-id", "node-agent", "--resources-path", components.Directory, "--dapr-grpc-port", "0", "--dapr-http-port", "0");
+
+        await process.WaitForExitAsync(new CancellationTokenSource(Timeout).Token);
+
+        Assert.Equal(1, process.ExitCode);
+    }
+
+    [Fact]
     public async Task Launch_MissingAppId_ExitsTwo()
     {
         using var process = Launch("--dapr-grpc-port", "0");
@@ -152,6 +164,7 @@ public sealed partial class ProcessTests(RedisServer redis)
 
         start.Environment.Remove("DAPR_API_TOKEN");
         start.Environment.Remove("APP_API_TOKEN");
+        start.Environment.Remove("POD_NAME");
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the sidecar");
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();

@@ -230,6 +230,24 @@ public sealed class PubSubTests(RedisServer redis, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Subscribe_NewConsumerGroup_ReceivesWhatTheStreamHeldBefore()
+    {
+        var topic = "history-" + _suffix;
+        using var components = ComponentFiles.Standard(redis.Host, consumerId: "{appID}");
+        await using (var publisher = await StartSidecarAsync("history-pub-" + _suffix, app: null, components))
+        {
+            await publisher.Client.PublishEventAsync("pubsub", topic, new Payload("before", 1));
+        }
+
+        // pubsub.redis creates the group at "0": the late subscriber is handed the entry published before it existed.
+        await using var app = await SubscriberApp.StartAsync(new TopicSpec(topic));
+        await using var sidecar = await StartSidecarAsync("history-sub-" + _suffix, app, components);
+
+        Assert.True(await app.WaitForAsync(d => d.Count >= 1, Timeout));
+        Assert.Equal(new Payload("before", 1), JsonSerializer.Deserialize<Payload>(Assert.Single(app.Deliveries).Payload, JsonSerializerOptions.Web));
+    }
+
+    [Fact]
     public async Task TwoSidecars_PodNameConsumerIds_EachGetsEveryMessage()
     {
         const int count = 10;

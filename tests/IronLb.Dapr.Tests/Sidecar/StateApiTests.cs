@@ -42,13 +42,13 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TrySaveState_FirstWriteEmptyETagOnExistingKey_ReturnsFalseAndKeepsValue()
+    public async Task TrySaveState_FirstWriteEmptyETagOnKeyItCreated_ThrowsAndKeepsValue()
     {
         Assert.True(await Client.TrySaveStateAsync(Store, "lease", new Lease("node-a", 1), "", FirstWrite));
 
-        var second = await Client.TrySaveStateAsync(Store, "lease", new Lease("node-b", 1), "", FirstWrite);
+        // state.redis: the key carries the first-write marker, no ETag was given, so the failure is Internal, not a false.
+        await Assert.ThrowsAsync<DaprException>(() => Client.TrySaveStateAsync(Store, "lease", new Lease("node-b", 1), "", FirstWrite));
 
-        Assert.False(second);
         Assert.Equal("node-a", (await Client.GetStateAsync<Lease>(Store, "lease")).Holder);
     }
 
@@ -69,16 +69,17 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task TrySaveState_ETagOnDeletedKey_ReturnsFalse()
+    public async Task TrySaveState_StaleETagOnDeletedKey_ResurrectsAtVersionOne()
     {
         await Client.SaveStateAsync(Store, "lease", new Lease("node-a", 1));
         var (_, etag) = await Client.GetStateAndETagAsync<Lease>(Store, "lease");
         await Client.DeleteStateAsync(Store, "lease");
 
+        // state.redis compares an ETag only with an existing version: a stale writer recreates a deleted key.
         var resurrected = await Client.TrySaveStateAsync(Store, "lease", new Lease("node-a", 2), etag, FirstWrite);
 
-        Assert.False(resurrected);
-        Assert.Null(await Client.GetStateAsync<Lease>(Store, "lease"));
+        Assert.True(resurrected);
+        Assert.Equal((new Lease("node-a", 2), "1"), await Client.GetStateAndETagAsync<Lease>(Store, "lease"));
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecuteStateTransaction_OneStaleETag_WritesNothing()
+    public async Task ExecuteStateTransaction_OneStaleETag_ThrowsButAppliesTheOthers()
     {
         await Client.SaveStateAsync(Store, "a", new Lease("a", 1));
         await Client.SaveStateAsync(Store, "b", new Lease("b", 1));
@@ -168,9 +169,10 @@ public sealed class StateApiTests(RedisServer redis) : IAsyncLifetime
             new StateTransactionRequest("b", Serialize(new Lease("b", 9)), StateOperationType.Upsert, "1"),
         ]));
 
-        Assert.Equal((new Lease("a", 1), "1"), await Client.GetStateAndETagAsync<Lease>(Store, "a"));
+        // MULTI/EXEC of one script per operation: no rollback.
+        Assert.Equal((new Lease("a", 9), "2"), await Client.GetStateAndETagAsync<Lease>(Store, "a"));
         Assert.Equal((new Lease("b", 2), "2"), await Client.GetStateAndETagAsync<Lease>(Store, "b"));
-        Assert.Null(await Client.GetStateAsync<Lease>(Store, "c"));
+        Assert.Equal(new Lease("c", 9), await Client.GetStateAsync<Lease>(Store, "c"));
     }
 
     [Fact]

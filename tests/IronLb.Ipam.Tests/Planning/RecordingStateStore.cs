@@ -3,10 +3,10 @@ using IronLb.Core.State;
 
 namespace IronLb.Ipam.Tests.Planning;
 
-/// <summary>Passes everything to the real store and keeps a copy of every allocation document that a successful write stored.</summary>
-internal sealed class RecordingStateStore(IStateStore inner) : IStateStore
+/// <summary>Passes everything to the real store and keeps a copy of every allocation document that a successful write stored (genesis aside).</summary>
+internal sealed class RecordingStateStore(IStateStore inner, ConcurrentBag<byte[]>? written = null) : IStateStore
 {
-    public ConcurrentBag<byte[]> WrittenAllocationDocuments { get; } = [];
+    public ConcurrentBag<byte[]> WrittenAllocationDocuments { get; } = written ?? [];
 
     public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
 
@@ -15,7 +15,7 @@ internal sealed class RecordingStateStore(IStateStore inner) : IStateStore
     public async Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default)
     {
         var saved = await inner.TrySaveAsync(key, value, etag, cancellationToken);
-        if (saved && key == Ipam.Allocation.AllocationDocument.StateKey)
+        if (saved && key == Ipam.Allocation.AllocationDocument.StateKey && !value.Span.SequenceEqual(StateGenesis.Value.Span))
         {
             WrittenAllocationDocuments.Add(value.ToArray());
         }
@@ -24,18 +24,4 @@ internal sealed class RecordingStateStore(IStateStore inner) : IStateStore
     }
 
     public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(key, etag, cancellationToken);
-
-    public async Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
-    {
-        var applied = await inner.TryTransactAsync(operations, cancellationToken);
-        if (applied)
-        {
-            foreach (var operation in operations.Where(o => o.Key == Ipam.Allocation.AllocationDocument.StateKey && o.Kind == StateOperationKind.Upsert))
-            {
-                WrittenAllocationDocuments.Add(operation.Value.ToArray());
-            }
-        }
-
-        return applied;
-    }
 }

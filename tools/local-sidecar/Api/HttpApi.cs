@@ -1,3 +1,4 @@
+using Dapr.Client.Autogen.Grpc.v1;
 using System.Text.Json;
 using IronLb.LocalSidecar.Components;
 using IronLb.LocalSidecar.Hosting;
@@ -123,22 +124,36 @@ internal static class HttpApi
                 return Error(400, "ERR_MALFORMED_REQUEST", $"input key '{item.Key}' is empty or contains '{StateKeyPrefix.Separator}'");
             }
 
-            var op = new StateOperation(
-                StateKeyPrefix.Apply(component.KeyPrefix, component.Name, options.AppId, options.Namespace, item.Key),
-                JsonSerializer.SerializeToUtf8Bytes(item.Value),
-                string.IsNullOrEmpty(item.Etag) ? null : item.Etag,
-                string.Equals(item.Options?.Concurrency, "first-write", StringComparison.Ordinal));
+            var concurrency = item.Options?.Concurrency switch
+            {
+                "first-write" => StateOptions.Types.StateConcurrency.ConcurrencyFirstWrite,
+                "last-write" => StateOptions.Types.StateConcurrency.ConcurrencyLastWrite,
+                _ => StateOptions.Types.StateConcurrency.ConcurrencyUnspecified,
+            };
+            var redisKey = StateKeyPrefix.Apply(component.KeyPrefix, component.Name, options.AppId, options.Namespace, item.Key);
+            StateOperation op;
             try
             {
-                await state.WriteAsync([op]).ConfigureAwait(false);
+                var etag = item.Etag is null ? null : new Etag { Value = item.Etag };
+                op = StateRequestRules.Upsert(redisKey, JsonSerializer.SerializeToUtf8Bytes(item.Value), etag, new StateOptions { Concurrency = concurrency }, inTransaction: false);
             }
-            catch (ETagMismatchException e)
+            catch (InvalidETagException e)
             {
-                return Error(409, "ERR_STATE_SAVE", e.Message);
+                return Error(400, "ERR_STATE_SAVE", $"failed saving state in state store {store}: {e.Message}");
             }
-            catch (Exception e) when (e is InvalidETagException or ArgumentException)
+
+            // daprd's HTTP API: an ETag mismatch is 409, any other failure 500 (pkg/api/http/http.go, stateErrorResponse).
+            try
             {
-                return Error(400, "ERR_STATE_SAVE", e.Message);
+                await state.WriteAsync(op).ConfigureAwait(false);
+            }
+            catch (StateScriptException e) when (op.HasETag)
+            {
+                return Error(409, "ERR_STATE_SAVE", $"failed saving state in state store {store}: possible etag mismatch. error from state store: {e.Message}");
+            }
+            catch (StateScriptException e)
+            {
+                return Error(500, "ERR_STATE_SAVE", $"failed saving state in state store {store}: failed to set key {redisKey}: {e.Message}");
             }
         }
 

@@ -5,7 +5,7 @@ namespace IronLb.LocalSidecar.Components;
 
 /// <summary>Reads Dapr resource YAML (kind Component and kind Resiliency) the way daprd's --resources-path does,
 /// for the two component types the sidecar serves: state.redis and pubsub.redis.</summary>
-internal sealed class ResourceLoader(string appId, string podName, string? ns, Guid instance)
+internal sealed class ResourceLoader(string appId, string? podName, string? ns, Guid instance)
 {
     /// <summary>The components daprd's self-hosted init would give: "statestore" and "pubsub" on one Redis.</summary>
     public ComponentSet Defaults(string redisHost) => new(
@@ -44,7 +44,7 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
             var name = Scalar(Child(doc, "metadata"), "name") ?? throw new InvalidDataException("a Component has no metadata.name");
             var spec = Child(doc, "spec");
             var type = Scalar(spec, "type");
-            var meta = Metadata(spec);
+            var meta = Metadata(spec, name);
             switch (type)
             {
                 case "state.redis":
@@ -54,7 +54,7 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
                     pubSubs[name] = new PubSubComponent(
                         name,
                         Required(meta, "redisHost", name),
-                        ConsumerIdTemplate.Expand(meta.GetValueOrDefault("consumerID") ?? appId, appId, podName, ns, instance),
+                        meta.GetValueOrDefault("consumerID") ?? appId,
                         Duration(meta, "processingTimeout", PubSubComponent.DefaultProcessingTimeout),
                         Duration(meta, "redeliverInterval", PubSubComponent.DefaultRedeliverInterval),
                         meta.TryGetValue("maxLenApprox", out var maxLen) ? long.Parse(maxLen, CultureInfo.InvariantCulture) : null,
@@ -126,7 +126,7 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
     private static string Required(Dictionary<string, string> meta, string key, string component) =>
         meta.TryGetValue(key, out var value) && value.Length > 0 ? value : throw new InvalidDataException($"component {component}: metadata {key} is required");
 
-    private static Dictionary<string, string> Metadata(YamlMappingNode? spec)
+    private Dictionary<string, string> Metadata(YamlMappingNode? spec, string component)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (spec is not null && spec.Children.TryGetValue(new YamlScalarNode("metadata"), out var node) && node is YamlSequenceNode items)
@@ -136,7 +136,14 @@ internal sealed class ResourceLoader(string appId, string podName, string? ns, G
                 if (Scalar(item, "name") is { } name)
                 {
                     // secretKeyRef is not served: there is no secret store here.
-                    result[name] = Scalar(item, "value") ?? "";
+                    try
+                    {
+                        result[name] = ConsumerIdTemplate.Expand(name, Scalar(item, "value") ?? "", appId, podName, ns, instance);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new InvalidDataException($"component {component}: {e.Message}", e);
+                    }
                 }
             }
         }

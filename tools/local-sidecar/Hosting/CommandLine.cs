@@ -9,11 +9,12 @@ internal static class CommandLine
         ironlb-local-sidecar: a local Dapr-API-compatible sidecar for IronLB labs and tests (not Dapr).
         usage: ironlb-local-sidecar --app-id ID [--app-port N] [--app-protocol http]
                [--dapr-grpc-port N (50001)] [--dapr-http-port N (3500)] [--redis HOST:PORT (127.0.0.1:6379)]
-               [--resources-path DIR] [--pod-name NAME (env POD_NAME, else the app id)]
+               [--resources-path DIR] [--pod-name NAME (env POD_NAME)]
                [--listen-address ADDR (127.0.0.1)] [--help]
         env:   DAPR_API_TOKEN  required as header dapr-api-token on the sidecar's API (not /v1.0/healthz)
                APP_API_TOKEN   sent as header dapr-api-token on calls into the app
-               NAMESPACE       used by the {namespace} tag and keyPrefix namespace
+               POD_NAME        the {podName} tag; a component using it is refused when unset
+               NAMESPACE       the {namespace} tag (NAMESPACE.APPID) and keyPrefix namespace
         """;
 
     /// <summary>Parses <paramref name="args"/>; returns null when --help was asked for.</summary>

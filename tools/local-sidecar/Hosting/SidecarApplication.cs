@@ -49,7 +49,7 @@ internal static class SidecarApplication
         }
 
         var instance = new SidecarInstance(options);
-        var loader = new ResourceLoader(options.AppId, options.EffectivePodName, options.Namespace, instance.Id);
+        var loader = new ResourceLoader(options.AppId, options.PodName, options.Namespace, instance.Id);
         var components = options.ResourcesPath is { } path ? loader.Load(path) : loader.Defaults(options.Redis);
 
         builder.Services.AddSingleton(options);

@@ -24,7 +24,7 @@ internal sealed class SidecarOptions
     /// <summary>Folder of component and resiliency YAML files, or null for the default components.</summary>
     public string? ResourcesPath { get; set; }
 
-    /// <summary>Pod name for the {podName} consumer-ID tag. Default: env POD_NAME, else the app id.</summary>
+    /// <summary>Pod name for the {podName} template tag. Default: env POD_NAME; when neither is set a component using {podName} is refused, as daprd does.</summary>
     public string? PodName { get; set; }
 
     /// <summary>Namespace for the {namespace} tag and the "namespace" key prefix. Default: env NAMESPACE.</summary>
@@ -51,7 +51,7 @@ internal sealed class SidecarOptions
     /// <summary>Pause between two empty stream reads (Dapr blocks in XREADGROUP instead). Default 50 ms.</summary>
     public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>The pod name to use in templates: the option, else the app id.</summary>
+    /// <summary>The prefix of this process's consumer names: the pod name, else the app id (templates never fall back).</summary>
     public string EffectivePodName => string.IsNullOrEmpty(PodName) ? AppId : PodName;
 
     /// <summary>Fails fast on a configuration the sidecar cannot serve.</summary>

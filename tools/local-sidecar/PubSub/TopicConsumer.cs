@@ -66,12 +66,13 @@ internal sealed partial class TopicConsumer(
         }
     }
 
-    // XGROUP CREATE topic group $ MKSTREAM: a new group starts at the end of the stream, as in pubsub.redis.
+    // XGROUP CREATE topic group 0 MKSTREAM, as pubsub.redis does (components-contrib pubsub/redis/redis.go,
+    // CreateConsumerGroup): a new group starts at the beginning of the stream and is handed everything it still holds.
     private async Task EnsureGroupAsync()
     {
         try
         {
-            await database.StreamCreateConsumerGroupAsync(Topic, Group, StreamPosition.NewMessages, createStream: true).ConfigureAwait(false);
+            await database.StreamCreateConsumerGroupAsync(Topic, Group, StreamPosition.Beginning, createStream: true).ConfigureAwait(false);
         }
         catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
         {
@@ -103,7 +104,7 @@ internal sealed partial class TopicConsumer(
             }
             catch (RedisException e)
             {
-                // NOGROUP after the stream was deleted: recreate, as pubsub.redis does on its next subscribe.
+                // NOGROUP after the stream was deleted or Redis lost its data: recreate at "0", as pubsub.redis does on NOGROUP.
                 LogRedisError(logger, Topic, e.Message);
                 await DelayQuietly(ErrorBackoff, cancellationToken).ConfigureAwait(false);
                 await TryEnsureGroupAsync().ConfigureAwait(false);

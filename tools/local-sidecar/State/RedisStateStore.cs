@@ -1,52 +1,49 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace IronLb.LocalSidecar.State;
 
-/// <summary>The state.redis layout: one hash per key with fields "data" and "version"; the version is the ETag.</summary>
+/// <summary>The state.redis layout and write rules: one hash per key with fields "data" and "version" (the ETag, HINCRBY on
+/// every write) and an optional "first-write" marker.</summary>
+/// <remarks>
+/// Follows components-contrib state/redis/redis.go. The two scripts below are written for this sidecar but take the same
+/// arguments and make the same decisions as state.redis's set and delete scripts (checked by running both on Redis 7):
+/// <list type="bullet">
+/// <item>a save writes when the key is absent, when the expected version equals the stored one, or when no version was
+/// given ("0") and the key carries no first-write marker; otherwise the script raises "failed to set key KEY";</item>
+/// <item>so a save with an ETag on an absent key creates it, and a save without one silently overwrites an unmarked key;</item>
+/// <item>a delete removes the key when it is absent, when no version was given, or when the versions are equal as text;</item>
+/// <item>a transaction is MULTI, one EVAL per operation, EXEC: a failing script does not undo the others, and the
+/// first-write marker is never set.</item>
+/// </list>
+/// Raw EVAL (not EVALSHA) is sent, as state.redis does, so a Redis restarted with an empty script cache changes nothing.
+/// </remarks>
 internal sealed class RedisStateStore(IDatabase database)
 {
-    // All writes go through one script so that a transaction is checked as a whole before anything is written:
-    // pass 1 checks every ETag against the state as the earlier operations of the same batch leave it, pass 2 writes.
-    // Redis runs a script atomically, so no other client sees a half-applied batch.
-    // ARGV per operation: kind (u|d), etag ("" = none), first-write (1|0), data. Returns 0 or the 1-based failing index.
-    private const string WriteScript = """
-        local cur = {}
-        for i = 1, #KEYS do
-          local k = KEYS[i]
-          local b = (i - 1) * 4
-          local kind, etag, fw = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3]
-          local v = cur[k]
-          if v == nil then
-            v = redis.call('HGET', k, 'version')
-            if not v then v = false end
-          end
-          if etag ~= '' then
-            if v == false then
-              if kind == 'u' then return i end
-            elseif v ~= etag then
-              return i
-            end
-          elseif kind == 'u' and fw == '1' and v ~= false then
-            return i
-          end
-          if kind == 'u' then
-            if v == false then cur[k] = '1' else cur[k] = tostring(tonumber(v) + 1) end
-          else
-            cur[k] = false
-          end
+    // KEYS[1] key; ARGV[1] expected version ("0" = none); ARGV[2] data; ARGV[3] "0" = set the first-write marker (absent in a transaction).
+    private const string SetScript = """
+        local current = redis.pcall("HGET", KEYS[1], "version")
+        if type(current) == "table" then
+          redis.call("DEL", KEYS[1])
+          current = false
         end
-        for i = 1, #KEYS do
-          local k = KEYS[i]
-          local b = (i - 1) * 4
-          if ARGV[b + 1] == 'u' then
-            redis.call('HSET', k, 'data', ARGV[b + 4])
-            redis.call('HINCRBY', k, 'version', 1)
-          else
-            redis.call('DEL', k)
+        local marked = redis.call("HGET", KEYS[1], "first-write")
+        if current == false or current == "" or current == ARGV[1] or (marked == false and ARGV[1] == "0") then
+          redis.call("HSET", KEYS[1], "data", ARGV[2])
+          if ARGV[3] == "0" then
+            redis.call("HSET", KEYS[1], "first-write", 0)
           end
+          return redis.call("HINCRBY", KEYS[1], "version", 1)
         end
-        return 0
+        return error("failed to set key " .. KEYS[1])
+        """;
+
+    // KEYS[1] key; ARGV[1] expected version, compared as text ("0" = none).
+    private const string DeleteScript = """
+        local current = redis.pcall("HGET", KEYS[1], "version")
+        if current == false or type(current) == "table" or current == "" or current == ARGV[1] or ARGV[1] == "0" then
+          return redis.call("DEL", KEYS[1])
+        end
+        return error("failed to delete " .. KEYS[1])
         """;
 
     private static readonly RedisValue[] Fields = ["data", "version"];
@@ -74,37 +71,72 @@ internal sealed class RedisStateStore(IDatabase database)
         return results;
     }
 
-    /// <summary>Applies <paramref name="operations"/> all or nothing.</summary>
-    /// <exception cref="ETagMismatchException">An ETag did not match, or first-write found the key present; nothing was written.</exception>
-    /// <exception cref="InvalidETagException">An ETag is not a version number.</exception>
-    public async Task WriteAsync(IReadOnlyList<StateOperation> operations)
+    /// <summary>Runs one save or delete script on its own.</summary>
+    /// <exception cref="StateScriptException">The script refused the write.</exception>
+    public async Task WriteAsync(StateOperation operation)
+    {
+        try
+        {
+            await database.ExecuteAsync("EVAL", Arguments(operation)).ConfigureAwait(false);
+        }
+        catch (RedisServerException e)
+        {
+            throw new StateScriptException(operation.RedisKey, e.Message);
+        }
+    }
+
+    /// <summary>Runs every operation's script inside one MULTI/EXEC: each applies or fails on its own.</summary>
+    /// <exception cref="StateScriptException">At least one script refused (the first such error); the others were still applied.</exception>
+    public async Task TransactAsync(IReadOnlyList<StateOperation> operations)
     {
         if (operations.Count == 0)
         {
             return;
         }
 
-        var keys = new RedisKey[operations.Count];
-        var args = new RedisValue[operations.Count * 4];
-        for (var i = 0; i < operations.Count; i++)
+        var transaction = database.CreateTransaction();
+        var results = operations.Select(op => transaction.ExecuteAsync("EVAL", Arguments(op))).ToList();
+        await transaction.ExecuteAsync().ConfigureAwait(false);
+        for (var i = 0; i < results.Count; i++)
         {
-            var op = operations[i];
-            if (!string.IsNullOrEmpty(op.ETag) && !long.TryParse(op.ETag, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            try
             {
-                throw new InvalidETagException(op.ETag);
+                await results[i].ConfigureAwait(false);
             }
-
-            keys[i] = op.RedisKey;
-            args[(i * 4) + 0] = op.IsDelete ? "d" : "u";
-            args[(i * 4) + 1] = op.ETag ?? "";
-            args[(i * 4) + 2] = op.FirstWrite ? "1" : "0";
-            args[(i * 4) + 3] = op.Value is { } value ? value : RedisValue.EmptyString;
+            catch (RedisServerException e)
+            {
+                // The first failed command is what go-redis's Exec reports; the rest of the transaction stands.
+                await ObserveRemainingAsync(results.Skip(i + 1)).ConfigureAwait(false);
+                throw new StateScriptException(operations[i].RedisKey, e.Message);
+            }
         }
+    }
 
-        var failed = (long)await database.ScriptEvaluateAsync(WriteScript, keys, args).ConfigureAwait(false);
-        if (failed > 0)
+    private static async Task ObserveRemainingAsync(IEnumerable<Task<RedisResult>> rest)
+    {
+        foreach (var task in rest)
         {
-            throw new ETagMismatchException(operations[(int)failed - 1].RedisKey);
+            try
+            {
+                await task.ConfigureAwait(false);
+            }
+            catch (RedisServerException)
+            {
+                // Already failed transaction: only the first error is reported.
+            }
         }
+    }
+
+    private static object[] Arguments(StateOperation op)
+    {
+        if (op.IsDelete)
+        {
+            return [DeleteScript, 1, op.RedisKey, op.ExpectedVersion];
+        }
+
+        var data = op.Value!.Value.ToArray();
+        return op.FirstWriteMarker is { } marker
+            ? [SetScript, 1, op.RedisKey, op.ExpectedVersion, data, marker ? "0" : "1"]
+            : [SetScript, 1, op.RedisKey, op.ExpectedVersion, data];
     }
 }

@@ -58,8 +58,27 @@ public sealed class ResourceLoaderTests
 
         var set = _loader.Load(files.Directory);
 
-        Assert.Equal(new PubSubComponent("bus", "redis:6379", "metallb-system-layer2-node-a-layer2", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), 1000, null), set.PubSubs["bus"]);
+        Assert.Equal(new PubSubComponent("bus", "redis:6379", "metallb-system.layer2-layer2-node-a-layer2", TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(500), 1000, null), set.PubSubs["bus"]);
         Assert.Equal(new StateStoreComponent("shared", "redis:6379", "name"), set.StateStores["shared"]);
+    }
+
+    [Fact]
+    public void Load_PodNameTemplateWithoutPodName_RefusedAsDaprdDoes()
+    {
+        using var files = new ComponentFiles().Write("c.yaml", PubSub("p", "{podName}"));
+        var loader = new ResourceLoader("layer2", podName: null, "metallb-system", Instance);
+
+        var refused = Assert.Throws<InvalidDataException>(() => loader.Load(files.Directory));
+
+        Assert.Contains("refers to {podName} but podName is not set", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_NamespaceTemplateWithoutNamespace_ExpandsToDotAppId()
+    {
+        using var files = new ComponentFiles().Write("c.yaml", PubSub("p", "{namespace}"));
+
+        Assert.Equal(".layer2", new ResourceLoader("layer2", "pod", null, Instance).Load(files.Directory).PubSubs["p"].ConsumerId);
     }
 
     [Fact]
@@ -136,7 +155,7 @@ public sealed class ResourceLoaderTests
 
         Assert.Empty(set.Unsupported);
         Assert.Equal("name", set.StateStores["statestore"].KeyPrefix);
-        Assert.Equal("layer2-node-a", set.PubSubs["pubsub-node"].ConsumerId);
+        Assert.Equal("layer2-layer2-node-a", set.PubSubs["pubsub-node"].ConsumerId);
         Assert.False(set.PubSubs.ContainsKey("pubsub"));
         Assert.NotNull(set.PubSubs["pubsub-node"].InboundRetry);
     }
