@@ -84,6 +84,12 @@ internal sealed partial class ElectionWorker(
         }
 
         var ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!ownersEntry.Exists)
+        {
+            await store.EnsureAsync(StateKeys.Owners, cancellationToken).ConfigureAwait(false);
+            ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
         var previous = ownersEntry.Value ?? OwnerSet.Empty;
         var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now));
         status.Update(elected, alive);

@@ -33,6 +33,12 @@ internal sealed class ElectionLease(IStateStore store, IOptions<FailoverOptions>
         try
         {
             entry = await store.GetJsonAsync<LeaseRecord>(StateKeys.ElectionLease, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!entry.Exists)
+            {
+                // No create-if-absent on state.redis: make the key exist, then compare-and-swap on what is read.
+                await store.EnsureAsync(StateKeys.ElectionLease, cancellationToken).ConfigureAwait(false);
+                entry = await store.GetJsonAsync<LeaseRecord>(StateKeys.ElectionLease, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -41,7 +47,8 @@ internal sealed class ElectionLease(IStateStore store, IOptions<FailoverOptions>
             throw;
         }
 
-        var current = entry.Value;
+        // A released lease (no holder) is as free as none.
+        var current = entry.Value is { Holder.Length: > 0 } held ? held : null;
         if (current != _seen || _blind)
         {
             _blind = false;
@@ -73,13 +80,15 @@ internal sealed class ElectionLease(IStateStore store, IOptions<FailoverOptions>
     }
 
     /// <summary>Gives the lease up at shutdown so another replica takes over at once.</summary>
+    /// <remarks>Written as a record without a holder, by compare-and-swap, never deleted: a delete would restart the
+    /// key's versions, and a renewal still in flight with an old ETag could then recreate the lease.</remarks>
     public async Task ReleaseAsync(string replica, CancellationToken cancellationToken)
     {
         _heldUntil = null;
         var entry = await store.GetJsonAsync<LeaseRecord>(StateKeys.ElectionLease, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (entry.Value?.Holder == replica)
+        if (entry.Value is { } current && current.Holder == replica)
         {
-            await store.TryDeleteAsync(StateKeys.ElectionLease, entry.ETag, cancellationToken).ConfigureAwait(false);
+            await store.TrySaveJsonAsync(StateKeys.ElectionLease, new LeaseRecord("", current.Renewal + 1, time.GetUtcNow()), entry.ETag, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 }

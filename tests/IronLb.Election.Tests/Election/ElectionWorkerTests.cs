@@ -258,9 +258,6 @@ public sealed class ElectionWorkerTests : IDisposable
 
         public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) =>
             Down ? throw new IOException("store unreachable") : inner.TryDeleteAsync(key, etag, cancellationToken);
-
-        public Task<bool> TryTransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.TryTransactAsync(operations, cancellationToken);
     }
 
     private sealed class RecordingPublisher : IEventPublisher
