@@ -1,5 +1,6 @@
 using Dapr;
 using IronLb.Core.Messaging;
+using IronLb.Core.SharedConfiguration;
 using IronLb.Core.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,10 @@ namespace IronLb.Dapr;
 /// <summary>Wires the Dapr mode: state and publishing through the sidecar, subscriptions served to it.</summary>
 public static class DaprMessagingExtensions
 {
-    /// <summary>Registers <see cref="IStateStore"/>, <see cref="IEventPublisher"/> and a DaprClient configured from section "Dapr", and waits for the sidecar at start.</summary>
+    /// <summary>
+    /// Registers <see cref="IStateStore"/>, <see cref="IEventPublisher"/>, <see cref="IPeerPasswordSource"/> (the Dapr secrets API)
+    /// and a DaprClient configured from section "Dapr", and waits for the sidecar at start.
+    /// </summary>
     public static IServiceCollection AddDaprMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -46,7 +50,12 @@ public static class DaprMessagingExtensions
             }
         });
 
+        services.AddOptions<DaprSecretOptions>()
+            .Bind(configuration.GetSection(DaprMessagingOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SecretStoreName), "Dapr:SecretStoreName must not be empty.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPeerPasswordSource, DaprPeerPasswordSource>();
         services.AddSingleton<IStateStore, DaprStateStore>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
         services.AddHostedService<SidecarReadinessService>();
