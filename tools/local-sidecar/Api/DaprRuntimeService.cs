@@ -12,7 +12,7 @@ namespace IronLb.LocalSidecar.Api;
 
 /// <summary>The state and publish methods of the Dapr runtime API, answered with daprd's status codes
 /// (https://docs.dapr.io/reference/api/state_api/, https://docs.dapr.io/reference/api/pubsub_api/).</summary>
-internal sealed class DaprRuntimeService(
+internal sealed partial class DaprRuntimeService(
     SidecarOptions options,
     ComponentSet components,
     RedisConnections redis,
