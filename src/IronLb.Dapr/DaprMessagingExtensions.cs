@@ -72,11 +72,7 @@ public static class DaprMessagingExtensions
             app.UseMiddleware<AppApiTokenMiddleware>(options.AppApiToken);
         }
 
-        app.UseCloudEvents(new CloudEventsMiddlewareOptions
-        {
-            ForwardCloudEventPropertiesAsHeaders = true,
-            IncludedCloudEventPropertiesAsHeaders = ["id", "source"],
-        });
+        // No UseCloudEvents: DaprSubscriptionEndpoints reads the envelope itself, with a size and depth limit.
         app.MapSubscribeHandler();
 
         var subscriptions = app.Services.GetServices<TopicSubscription>().ToList();
