@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace IronLb.Dapr;
 
@@ -29,6 +30,12 @@ internal static class CloudEventReader
 
     public static CloudEventRead Read(string? contentType, ReadOnlyMemory<byte> body)
     {
+        // JSON exchanged between systems is UTF-8 (RFC 8259 §8.1); System.Text.Json checks that lazily, and throws late.
+        if (!Utf8.IsValid(body.Span))
+        {
+            return CloudEventRead.Refused("the body is not valid UTF-8");
+        }
+
         var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType : null;
         if (string.Equals(mediaType, CloudEventsMediaType, StringComparison.OrdinalIgnoreCase))
         {

@@ -92,6 +92,20 @@ public sealed class AppListenerTests(RedisServer redis)
     }
 
     [Fact]
+    public async Task SubscriptionPost_InvalidUtf8InData_400()
+    {
+        await using var app = await GuardedApp.StartAsync(redis);
+        using var request = GuardedApp.Delivery("{}", GuardedApp.Token);
+        request.Content = new ByteArrayContent([.. "{\"specversion\":\"1.0\",\"data\":{\"versio"u8, 0xAC, .. "\":1}}"u8]);
+        request.Content.Headers.ContentType = new("application/cloudevents+json");
+
+        var status = await app.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Empty(app.Handler.Received);
+    }
+
+    [Fact]
     public async Task SubscriptionPost_NestedTooDeep_400()
     {
         await using var app = await GuardedApp.StartAsync(redis);
