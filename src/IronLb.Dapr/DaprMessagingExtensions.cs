@@ -1,18 +1,22 @@
+using System.Net;
 using Dapr;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
 using IronLb.Core.State;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IronLb.Dapr;
 
 /// <summary>Wires the Dapr mode: state and publishing through the sidecar, subscriptions served to it.</summary>
-public static class DaprMessagingExtensions
+public static partial class DaprMessagingExtensions
 {
     /// <summary>
     /// Registers <see cref="IStateStore"/>, <see cref="IEventPublisher"/>, <see cref="IPeerPasswordSource"/> (the Dapr secrets API)
@@ -71,6 +75,10 @@ public static class DaprMessagingExtensions
         {
             app.UseMiddleware<AppApiTokenMiddleware>(options.AppApiToken);
         }
+        else
+        {
+            app.Lifetime.ApplicationStarted.Register(() => WarnIfOpen(app));
+        }
 
         // No UseCloudEvents: DaprSubscriptionEndpoints reads the envelope itself, with a size and depth limit.
         app.MapSubscribeHandler();
@@ -96,4 +104,22 @@ public static class DaprMessagingExtensions
 
         return app;
     }
+
+    // Without a token anyone who reaches the app port can post events and read /status: fine on loopback beside the
+    // sidecar, worth a warning anywhere else.
+    private static void WarnIfOpen(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            var host = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : string.Empty;
+            if (host != "localhost" && !(IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip)))
+            {
+                LogOpenWithoutToken(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprMessagingExtensions)), address);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1321, Level = LogLevel.Warning, Message = "The app listens on {Address} beyond loopback and no APP_API_TOKEN is set: anyone who reaches it can post events and read /status")]
+    private static partial void LogOpenWithoutToken(ILogger logger, string address);
 }

@@ -51,6 +51,34 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task SeparateServices_PeersWithPasswords_NoRedisKeyHoldsThem()
+    {
+        using var manifests = new ManifestFolder();
+        manifests.Write("peers.yaml", Peers);
+        await using var redis = await RedisServer.StartAsync();
+        var resources = DaprComponents.CopyFor(redis);
+        try
+        {
+            await using var ipam = await DaprAppProcess.StartAsync("ipam", "services/ipam", "IronLb.Ipam", redis, resources, new Dictionary<string, string>
+            {
+                ["Ipam__ConfigDirectory"] = manifests.Path,
+            });
+            var status = await ipam.Status.WaitForAsync(s => ConfigVersion(s) >= 1, Patience);
+
+            var everything = RedisDump(redis);
+
+            Assert.Contains("e2e-password", everything, StringComparison.Ordinal);
+            AssertNoPassword("Redis", Encoding.UTF8.GetBytes(everything));
+            AssertNoPassword("/status", Encoding.UTF8.GetBytes(status.GetRawText()));
+            AssertNoPassword("the ipam output", Encoding.UTF8.GetBytes(ipam.Output));
+        }
+        finally
+        {
+            Directory.Delete(resources, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Run_StateFolderOpenToOthers_RefusedWithAClearMessage()
     {
         using var manifests = new ManifestFolder();
@@ -156,6 +184,29 @@ public sealed class SecurityTests
         }
 
         throw new TimeoutException("/status in the namespace never matched; last: " + last);
+    }
+
+    /// <summary>Every key of the Redis server with its value, whatever its type, as redis-cli prints them.</summary>
+    private static string RedisDump(RedisServer redis)
+    {
+        string Cli(params string[] args) => Shell.Must("redis-cli", ["-h", redis.Address, "-p", redis.Port.ToString(CultureInfo.InvariantCulture), .. args]);
+        var dump = new StringBuilder();
+        foreach (var key in Cli("--scan").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var type = Cli("TYPE", key).Trim();
+            dump.Append(key).Append(' ').Append(type).Append('\n').Append(type switch
+            {
+                "string" => Cli("GET", key),
+                "hash" => Cli("HGETALL", key),
+                "stream" => Cli("XRANGE", key, "-", "+"),
+                "list" => Cli("LRANGE", key, "0", "-1"),
+                "set" => Cli("SMEMBERS", key),
+                "zset" => Cli("ZRANGE", key, "0", "-1"),
+                _ => throw new InvalidOperationException($"key {key} has type {type}, which this dump cannot read"),
+            }).Append('\n');
+        }
+
+        return dump.ToString();
     }
 
     private static void AssertNoPassword(string where, ReadOnlySpan<byte> text)
