@@ -79,7 +79,7 @@ public sealed class PeerPasswordResolverTests
     [Fact]
     public async Task ResolveAsync_StoreUnreachableAfterARead_KeepsTheLastPassword()
     {
-        var store = new ScriptedStore { Answer = PeerPasswordLookup.Found(SecretPassword) };
+        var store = new ScriptedPasswordStore { Answer = PeerPasswordLookup.Found(SecretPassword) };
         var resolver = new PeerPasswordResolver(store);
         await resolver.ResolveAsync(StoredPeers(), Redacted.References, new List<string>(), CancellationToken.None);
         store.Answer = PeerPasswordLookup.Unreachable("could not be read (Unavailable)");
@@ -94,7 +94,7 @@ public sealed class PeerPasswordResolverTests
     [Fact]
     public async Task ResolveAsync_SecretGoneAfterARead_PeerLeftOut()
     {
-        var store = new ScriptedStore { Answer = PeerPasswordLookup.Found(SecretPassword) };
+        var store = new ScriptedPasswordStore { Answer = PeerPasswordLookup.Found(SecretPassword) };
         var resolver = new PeerPasswordResolver(store);
         await resolver.ResolveAsync(StoredPeers(), Redacted.References, new List<string>(), CancellationToken.None);
         store.Answer = PeerPasswordLookup.Missing("has no \"password\" key");
@@ -104,15 +104,5 @@ public sealed class PeerPasswordResolverTests
 
         Assert.DoesNotContain(peers, p => p.Name == "with-secret");
         Assert.Contains(problems, p => p.StartsWith("BGPPeer/with-secret: session not opened", StringComparison.Ordinal));
-    }
-
-    /// <summary>Stands in for a Dapr secret store: answers every lookup with what the test sets, as a store that is up, empty or unreachable would.</summary>
-    private sealed class ScriptedStore : IPeerPasswordSource
-    {
-        public event Action? Changed { add { } remove { } }
-
-        public PeerPasswordLookup Answer { get; set; }
-
-        public Task<PeerPasswordLookup> LookupAsync(PeerPasswordReference reference, CancellationToken cancellationToken) => Task.FromResult(Answer);
     }
 }
