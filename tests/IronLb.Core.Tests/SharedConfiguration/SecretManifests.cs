@@ -1,5 +1,6 @@
 using IronLb.Core.Configuration;
 using IronLb.Core.Tests.Configuration;
+using IronLb.Testing;
 
 namespace IronLb.Core.Tests.SharedConfiguration;
 
@@ -9,55 +10,12 @@ internal static class SecretManifests
     public const string SecretPassword = "Tor-V4-md5-Xq7!";
     public const string InlinePassword = "Inline-md5-Zk9?";
 
-    public static string Yaml(string secretPassword = SecretPassword, string inlinePassword = InlinePassword) => $$"""
-        {{TestManifests.Pool}}
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: { name: tor-password, namespace: metallb-system }
-        type: kubernetes.io/basic-auth
-        stringData: { password: "{{secretPassword}}" }
-        ---
-        apiVersion: metallb.io/v1beta2
-        kind: BGPPeer
-        metadata: { name: tor-secret, namespace: metallb-system }
-        spec:
-          myASN: 64500
-          peerASN: 64501
-          peerAddress: 192.0.2.1
-          passwordSecret: { name: tor-password }
-        ---
-        apiVersion: metallb.io/v1beta2
-        kind: BGPPeer
-        metadata: { name: tor-inline, namespace: metallb-system }
-        spec:
-          myASN: 64500
-          peerASN: 64501
-          peerAddress: 192.0.2.2
-          password: "{{inlinePassword}}"
-        """;
+    public static string Yaml(string secretPassword = SecretPassword, string inlinePassword = InlinePassword) =>
+        TestManifests.Pool + "\n---\n" + PasswordManifests.Yaml("tor", secretPassword, inlinePassword);
 
     public static ClusterConfiguration Load(string secretPassword = SecretPassword, string inlinePassword = InlinePassword) =>
         TestManifests.Load(Yaml(secretPassword, inlinePassword));
 
-    /// <summary>Every form a password could be written in: clear text, and base64 as a Secret's data holds it.</summary>
-    public static IEnumerable<byte[]> Forms(string password) =>
-    [
-        System.Text.Encoding.UTF8.GetBytes(password),
-        System.Text.Encoding.UTF8.GetBytes(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password))),
-    ];
-
-    /// <summary>True when <paramref name="haystack"/> holds any form of either password.</summary>
-    public static bool Leaks(ReadOnlySpan<byte> haystack)
-    {
-        foreach (var form in Forms(SecretPassword).Concat(Forms(InlinePassword)))
-        {
-            if (haystack.IndexOf(form) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>True when <paramref name="haystack"/> holds either password, in clear or in base64.</summary>
+    public static bool Leaks(ReadOnlySpan<byte> haystack) => PasswordManifests.FindAny(haystack, SecretPassword, InlinePassword) is not null;
 }

@@ -21,21 +21,7 @@ public sealed class SecretsApiTests(RedisServer redis) : IDisposable
         return path;
     }
 
-    private void FileStore(string name, string secretsFile, bool multiValued, string scopes = "") => _files.Write(name + ".yaml", $"""
-        apiVersion: dapr.io/v1alpha1
-        kind: Component
-        metadata:
-          name: {name}
-        spec:
-          type: secretstores.local.file
-          version: v1
-          metadata:
-          - name: secretsFile
-            value: "{secretsFile}"
-          - name: multiValued
-            value: "{(multiValued ? "true" : "false")}"
-        {scopes}
-        """);
+    private void FileStore(string name, string secretsFile, bool multiValued, string scopes = "") => _files.WriteFileSecretStore(name, secretsFile, multiValued, scopes);
 
     private Task<RunningSidecar> StartAsync(string appId = "bgp") =>
         RunningSidecar.StartAsync(new SidecarOptions { AppId = appId, Redis = redis.Host, ResourcesPath = _files.Directory });
