@@ -7,7 +7,7 @@ namespace IronLb.EndToEnd.Tests;
 
 /// <summary>`ironlb run` as a user starts it: no BGP password on disk, in /status or in its output; a private state folder; only the BGP port open to the network.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class SecurityTests
+public sealed class SecurityTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string SecretPassword = "E2e-Secret-md5-R5&";
     private const string InlinePassword = "E2e-Inline-md5-T6*";
@@ -102,6 +102,7 @@ public sealed class SecurityTests
         var listening = await WaitForListenersAsync(lab, l => l.Any(s => s.EndsWith(":179", StringComparison.Ordinal)), Patience);
         var status = await StatusInNamespaceAsync(lab, ironlb.StatusPort, s => s.GetProperty("bgpSessions").GetProperty("peers").GetArrayLength() == 2, Patience);
         var exitCode = await ironlb.TerminateAsync();
+        output.WriteLine("listening in the node's namespace: " + string.Join(", ", listening));
 
         var expected = new[] { ":179", "127.0.0.1:" + ironlb.StatusPort.ToString(CultureInfo.InvariantCulture) };
         Assert.All(listening, socket => Assert.True(
