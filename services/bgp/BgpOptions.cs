@@ -22,4 +22,10 @@ public sealed class BgpOptions
     /// mount a hostPath here so that it outlives the container. Empty turns it off. Default: /var/lib/ironlb/bgp.
     /// </summary>
     public string StateDirectory { get; set; } = "/var/lib/ironlb/bgp";
+
+    /// <summary>
+    /// How often BGP passwords are read again from the secret store, so that a changed Secret reaches its session
+    /// (the shared configuration names the Secret, not the password). Default: 30 s.
+    /// </summary>
+    public TimeSpan PasswordRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -22,6 +22,7 @@ public static class BgpRegistration
             .Bind(builder.Configuration.GetSection("Bgp"))
             .Validate(o => o.ResyncInterval > TimeSpan.Zero, "Bgp:ResyncInterval must be positive")
             .Validate(o => o.ListenPort is >= 0 and <= 65535, "Bgp:ListenPort must be 0..65535")
+            .Validate(o => o.PasswordRefreshInterval > TimeSpan.Zero, "Bgp:PasswordRefreshInterval must be positive")
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddStatusContributor<BgpStatus>();

@@ -1,23 +1,24 @@
 using System.Security.Cryptography;
 using System.Text;
+using IronLb.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 
 namespace IronLb.Dapr;
 
-/// <summary>Rejects calls into the app that lack the sidecar's APP_API_TOKEN, except health probes and metrics.</summary>
+/// <summary>Rejects calls into the app that lack the sidecar's APP_API_TOKEN (401), except health probes and metrics.</summary>
 /// <remarks>
 /// The kubelet probes health endpoints and Prometheus scrapes /metrics directly, not through the
-/// sidecar, so they carry no token and stay open; they change nothing.
+/// sidecar, so they carry no token and stay open; they change nothing and show no configuration.
+/// Everything else, the subscription routes and /status included, needs the token.
 /// </remarks>
 internal sealed class AppApiTokenMiddleware(RequestDelegate next, string token)
 {
     internal const string HeaderName = "dapr-api-token";
-    private static readonly PathString[] OpenPaths = ["/healthz", "/readyz", "/livez", "/metrics"];
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(token);
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (OpenPaths.Any(path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)) || Presented(context))
+        if (ProbeListener.IsOpenPath(context.Request.Path) || Presented(context))
         {
             return next(context);
         }

@@ -1,19 +1,27 @@
+using System.Net;
 using Dapr;
 using IronLb.Core.Messaging;
+using IronLb.Core.SharedConfiguration;
 using IronLb.Core.State;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IronLb.Dapr;
 
 /// <summary>Wires the Dapr mode: state and publishing through the sidecar, subscriptions served to it.</summary>
-public static class DaprMessagingExtensions
+public static partial class DaprMessagingExtensions
 {
-    /// <summary>Registers <see cref="IStateStore"/>, <see cref="IEventPublisher"/> and a DaprClient configured from section "Dapr", and waits for the sidecar at start.</summary>
+    /// <summary>
+    /// Registers <see cref="IStateStore"/>, <see cref="IEventPublisher"/>, <see cref="IPeerPasswordSource"/> (the Dapr secrets API)
+    /// and a DaprClient configured from section "Dapr", and waits for the sidecar at start.
+    /// </summary>
     public static IServiceCollection AddDaprMessaging(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -46,7 +54,12 @@ public static class DaprMessagingExtensions
             }
         });
 
+        services.AddOptions<DaprSecretOptions>()
+            .Bind(configuration.GetSection(DaprMessagingOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SecretStoreName), "Dapr:SecretStoreName must not be empty.")
+            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPeerPasswordSource, DaprPeerPasswordSource>();
         services.AddSingleton<IStateStore, DaprStateStore>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
         services.AddHostedService<SidecarReadinessService>();
@@ -62,12 +75,12 @@ public static class DaprMessagingExtensions
         {
             app.UseMiddleware<AppApiTokenMiddleware>(options.AppApiToken);
         }
-
-        app.UseCloudEvents(new CloudEventsMiddlewareOptions
+        else
         {
-            ForwardCloudEventPropertiesAsHeaders = true,
-            IncludedCloudEventPropertiesAsHeaders = ["id", "source"],
-        });
+            app.Lifetime.ApplicationStarted.Register(() => WarnIfOpen(app));
+        }
+
+        // No UseCloudEvents: DaprSubscriptionEndpoints reads the envelope itself, with a size and depth limit.
         app.MapSubscribeHandler();
 
         var subscriptions = app.Services.GetServices<TopicSubscription>().ToList();
@@ -91,4 +104,22 @@ public static class DaprMessagingExtensions
 
         return app;
     }
+
+    // Without a token anyone who reaches the app port can post events and read /status: fine on loopback beside the
+    // sidecar, worth a warning anywhere else.
+    private static void WarnIfOpen(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            var host = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Host.Trim('[', ']') : string.Empty;
+            if (host != "localhost" && !(IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip)))
+            {
+                LogOpenWithoutToken(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprMessagingExtensions)), address);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1321, Level = LogLevel.Warning, Message = "The app listens on {Address} beyond loopback and no APP_API_TOKEN is set: anyone who reaches it can post events and read /status")]
+    private static partial void LogOpenWithoutToken(ILogger logger, string address);
 }

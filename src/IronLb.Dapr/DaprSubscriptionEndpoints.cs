@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IronLb.Core.Messaging;
@@ -7,12 +8,16 @@ using Microsoft.Extensions.Logging;
 
 namespace IronLb.Dapr;
 
-/// <summary>Turns one Dapr delivery (a CloudEvent unwrapped by UseCloudEvents) into a call of the subscription's handler.</summary>
+/// <summary>Turns one Dapr delivery (a CloudEvent) into a call of the subscription's handler.</summary>
+/// <remarks>
+/// Bounded: a body over <see cref="MaxEventBytes"/> is refused with 413 before it is read whole; a malformed envelope, an
+/// unknown CloudEvents version or data that is not JSON with 400. Dapr retries a 4xx and then dead-letters it, and the
+/// process never spends more than the limit on one delivery.
+/// </remarks>
 internal static partial class DaprSubscriptionEndpoints
 {
-    // UseCloudEvents forwards envelope fields as headers named "Cloudevent.<field>".
-    internal const string IdHeader = "Cloudevent.id";
-    internal const string SourceHeader = "Cloudevent.source";
+    /// <summary>The largest delivery accepted. IronLB's events are doorbells of a few dozen bytes; documents travel through the state store.</summary>
+    public const int MaxEventBytes = 64 * 1024;
 
     public static string RouteFor(TopicSubscription subscription) => "events/" + Uri.EscapeDataString(subscription.Topic);
 
@@ -20,24 +25,40 @@ internal static partial class DaprSubscriptionEndpoints
     {
         var services = context.RequestServices;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DaprSubscriptionEndpoints));
-        using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        if (context.Request.ContentLength > MaxEventBytes || await ReadBoundedAsync(context.Request.Body, context.RequestAborted).ConfigureAwait(false) is not { } body)
+        {
+            Log.Refused(logger, subscription.Topic, $"the body exceeds {MaxEventBytes} bytes");
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
 
-        var id = context.Request.Headers[IdHeader].FirstOrDefault() ?? string.Empty;
-        var source = context.Request.Headers[SourceHeader].FirstOrDefault() ?? string.Empty;
-        var envelope = new EventEnvelope(id, subscription.Topic, source, body.ToArray());
+        var read = CloudEventReader.Read(context.Request.ContentType, body);
+        if (read.Problem is { } problem)
+        {
+            Log.Refused(logger, subscription.Topic, problem);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
 
+        var envelope = new EventEnvelope(read.Id, subscription.Topic, read.Source, read.Data);
         DeliveryResult result;
         try
         {
             var handler = (ITopicHandler)services.GetRequiredService(subscription.HandlerType);
             result = await handler.HandleAsync(envelope, context.RequestAborted).ConfigureAwait(false);
         }
+        catch (JsonException exception)
+        {
+            // Well-formed JSON of the wrong shape: delivering it again cannot help.
+            Log.Refused(logger, subscription.Topic, exception.Message);
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
 #pragma warning disable CA1031 // Any handler failure means "deliver again", which Dapr is told explicitly.
         catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
 #pragma warning restore CA1031
         {
-            Log.HandlerFailed(logger, exception, subscription.Topic, id);
+            Log.HandlerFailed(logger, exception, subscription.Topic, read.Id);
             result = DeliveryResult.Retry;
         }
 
@@ -54,10 +75,38 @@ internal static partial class DaprSubscriptionEndpoints
             .ConfigureAwait(false);
     }
 
+    /// <summary>The whole body, or null as soon as it grows past <see cref="MaxEventBytes"/> (a chunked body has no length to check first).</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxEventBytes + 1);
+        try
+        {
+            var total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(total, MaxEventBytes + 1 - total), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > MaxEventBytes)
+                {
+                    return null;
+                }
+            }
+
+            return buffer.AsSpan(0, total).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "Handler of topic {Topic} failed on event {EventId}; asking Dapr to retry")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string topic, string eventId);
+
+        [LoggerMessage(EventId = 1312, Level = LogLevel.Warning, Message = "Delivery on topic {Topic} refused: {Problem}")]
+        public static partial void Refused(ILogger logger, string topic, string problem);
     }
 }
 

@@ -15,7 +15,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>The meters whose instruments /metrics exports.</summary>
     public const string MeterPrefix = "IronLb";
 
-    /// <summary>Registers health checks and the Prometheus exporter.</summary>
+    /// <summary>Registers health checks, the Prometheus exporter and, with Probes:Listen, the probe listener.</summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks();
@@ -25,6 +25,7 @@ public static class ServiceDefaultsExtensions
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(_ => new PrometheusExporter(meter => meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)));
         builder.Services.AddStatusContributor<ConfigurationStatus>();
+        ProbeListener.Configure(builder);
         return builder;
     }
 
@@ -37,9 +38,14 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
-    /// <summary>Maps /healthz (the process is alive), /readyz (every readiness gate is open), /status and /metrics.</summary>
+    /// <summary>
+    /// Maps /healthz (the process is alive), /readyz (every readiness gate is open), /status and /metrics; on the probe
+    /// port (Probes:Listen), only the first and the last two.
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        ProbeListener.UseProbePortFilter(app);
+
         // Resolve now so instruments created during start-up are already being listened to.
         var exporter = app.Services.GetRequiredService<PrometheusExporter>();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });

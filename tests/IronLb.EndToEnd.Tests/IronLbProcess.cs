@@ -14,10 +14,17 @@ internal sealed partial class IronLbProcess : IAsyncDisposable
     {
         _process = process;
         _state = state;
+        StatusPort = port;
         Status = new StatusClient("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
     }
 
     public StatusClient Status { get; }
+
+    /// <summary>The loopback port of /status (--listen).</summary>
+    public int StatusPort { get; }
+
+    /// <summary>The --state folder.</summary>
+    public string StateDirectory => _state;
 
     public string Output => _process.Output;
 

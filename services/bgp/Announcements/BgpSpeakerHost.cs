@@ -16,9 +16,13 @@ internal sealed partial class BgpSpeakerHost(
     IOptions<NodeOptions> node,
     TimeProvider time,
     ILoggerFactory loggers,
-    ILogger<BgpSpeakerHost> logger) : IHostedService, IStatusContributor, IAsyncDisposable
+    ILogger<BgpSpeakerHost> logger,
+    IPeerPasswordSource? passwords = null) : IHostedService, IStatusContributor, IAsyncDisposable
 {
     private readonly SemaphoreSlim _applying = new(1, 1);
+    private readonly PeerPasswordResolver _passwords = new(passwords);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _refreshing = Task.CompletedTask;
     private BgpSpeaker? _speaker;
     private RestartMarker? _marker;
     private IReadOnlyList<string> _problems = [];
@@ -45,6 +49,12 @@ internal sealed partial class BgpSpeakerHost(
             loggers);
         _speaker.Start();
         current.Changed += OnConfigurationChanged;
+        if (passwords is not null)
+        {
+            passwords.Changed += OnPasswordsChanged;
+        }
+
+        _refreshing = RefreshPasswordsAsync(_stopping.Token);
         return current.Document is { } document ? ApplyPeersAsync(document, cancellationToken) : Task.CompletedTask;
     }
 
@@ -62,6 +72,13 @@ internal sealed partial class BgpSpeakerHost(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         current.Changed -= OnConfigurationChanged;
+        if (passwords is not null)
+        {
+            passwords.Changed -= OnPasswordsChanged;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _refreshing.ConfigureAwait(false);
         if (_speaker is { } speaker)
         {
             await speaker.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -80,6 +97,7 @@ internal sealed partial class BgpSpeakerHost(
 
         _marker?.Dispose();
         _applying.Dispose();
+        _stopping.Dispose();
     }
 
     object IStatusContributor.Snapshot() => new
@@ -101,12 +119,61 @@ internal sealed partial class BgpSpeakerHost(
 
     private void OnConfigurationChanged(ConfigurationDocument document) => _ = ApplyPeersAsync(document, CancellationToken.None);
 
+    private void OnPasswordsChanged()
+    {
+        if (current.Document is { } document)
+        {
+            _ = ApplyPeersAsync(document, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// A Secret can change without a new configuration version (the document holds only its name), so the passwords
+    /// are read again on an interval; unchanged sessions stay as they are, a changed password restarts its session.
+    /// </summary>
+    private async Task RefreshPasswordsAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.PasswordRefreshInterval, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (current.Document is { PeerPasswords.Count: > 0 } document)
+            {
+                try
+                {
+                    await ApplyPeersAsync(document, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
     private async Task ApplyPeersAsync(ConfigurationDocument document, CancellationToken cancellationToken)
     {
-        await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var peers = NodePeers.For(node.Value.Name, document.Configuration, out var problems);
+            await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            var configured = NodePeers.For(node.Value.Name, document.Configuration, out var found);
+            var problems = found.ToList();
+            var peers = await _passwords.ResolveAsync(configured, document.PeerPasswords, problems, cancellationToken).ConfigureAwait(false);
             _problems = problems;
             foreach (var problem in problems)
             {

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Net;
 using IronLb.Bgp;
 using IronLb.Core.Messaging;
+using IronLb.Core.SharedConfiguration;
+using IronLb.Core.State;
 using IronLb.Election;
 using IronLb.Ipam;
 using IronLb.Layer2;
@@ -20,7 +22,8 @@ internal static class RunCommand
         var node = new Option<string>("--node") { Description = "This node's name, as Node objects and nodeSelectors know it.", Required = true };
         var state = new Option<DirectoryInfo>("--state")
         {
-            Description = "Folder of the durable state store (allocations survive restarts) and of the BGP graceful-restart marker (bgp/).",
+            Description = "Folder of the durable state store (allocations survive restarts) and of the BGP graceful-restart marker (bgp/). " +
+                "Created with mode 0700; an existing folder that group or others may access is refused. It never holds a BGP password.",
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".state")),
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Allocate, elect and report, but send and answer nothing on the network (no BGP sessions, no ARP/NDP)." };
@@ -67,6 +70,9 @@ internal static class RunCommand
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
         builder.AddServiceDefaults();
+
+        // One process: ipam hands BGP passwords to bgp in memory; the state folder never sees them.
+        builder.Services.AddInMemoryPeerPasswords();
         builder.Services.AddInProcessMessaging(state.FullName);
         builder.AddIpam();
         builder.AddElection();
@@ -79,7 +85,16 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun, CancellationToken cancellationToken)
     {
-        state.Create();
+        try
+        {
+            FileStateStorePermissions.EnsurePrivateDirectory(state.FullName);
+        }
+        catch (UnauthorizedAccessException exception)
+        {
+            await Console.Error.WriteLineAsync($"--state: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
         await using var app = Build(config, node, state, listen, dryRun);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;

@@ -30,7 +30,10 @@ internal static class StatusCommand
                 return null;
             },
         };
-        var command = new Command("status", "Show what a running IronLB holds: services and their addresses, pools with used/free counts, announcements, BGP sessions, Layer 2 owners.")
+        var command = new Command(
+            "status",
+            "Show what a running IronLB holds: services and their addresses, pools with used/free counts, announcements, BGP sessions, Layer 2 owners. " +
+            "A service run as a Dapr app answers /status only with its app API token: set APP_API_TOKEN to send it.")
         {
             json,
             endpoint,
@@ -41,15 +44,10 @@ internal static class StatusCommand
 
     private static async Task<int> RunAsync(Uri endpoint, bool json, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        string body;
-        try
+        var (body, error) = await FetchAsync(endpoint, Environment.GetEnvironmentVariable("APP_API_TOKEN"), cancellationToken).ConfigureAwait(false);
+        if (body is null)
         {
-            body = await http.GetStringAsync(new Uri(endpoint, "/status"), cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            await Console.Error.WriteLineAsync($"ironlb status: cannot reach {endpoint}: {ex.Message}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("ironlb status: " + error).ConfigureAwait(false);
             return 1;
         }
 
@@ -58,6 +56,34 @@ internal static class StatusCommand
             ? JsonSerializer.Serialize(document.RootElement, Indented) + Environment.NewLine
             : Render(document.RootElement));
         return 0;
+    }
+
+    /// <summary>GET /status, with the app API token when one is given; the body, or why there is none.</summary>
+    internal static async Task<(string? Body, string? Error)> FetchAsync(Uri endpoint, string? appApiToken, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "/status"));
+        if (!string.IsNullOrEmpty(appApiToken))
+        {
+            // The header Dapr's sidecar presents; a service with APP_API_TOKEN set refuses /status without it.
+            request.Headers.Add("dapr-api-token", appApiToken);
+        }
+
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+            {
+                return (null, $"{endpoint} wants its app API token: set APP_API_TOKEN to the service's token");
+            }
+
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, $"cannot reach {endpoint}: {ex.Message}");
+        }
     }
 
     /// <summary>Renders the status document as indented text: one heading per section, tables for lists of objects.</summary>

@@ -2,12 +2,26 @@ using IronLb.Core.Configuration;
 using IronLb.Core.Contracts;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IronLb.Core.SharedConfiguration;
 
 /// <summary>Reads and writes the shared configuration document, and rings "config changed" after a write.</summary>
-public sealed class ConfigurationState(IStateStore store, IEventPublisher publisher, TimeProvider time)
+/// <remarks>
+/// What is written is redacted (<see cref="ConfigurationRedaction"/>): no Secret and no BGP password reaches the state
+/// store or the bus. Where one process hosts every service, an <see cref="IPeerPasswordSink"/> keeps the passwords in
+/// memory; elsewhere the bgp service reads them from its Dapr secret store.
+/// </remarks>
+public sealed partial class ConfigurationState(
+    IStateStore store,
+    IEventPublisher publisher,
+    TimeProvider time,
+    ILogger<ConfigurationState>? logger = null,
+    IPeerPasswordSink? passwords = null)
 {
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
     /// <summary>The stored document, or null when none was written yet.</summary>
     public async Task<ConfigurationDocument?> ReadAsync(CancellationToken cancellationToken)
     {
@@ -16,13 +30,16 @@ public sealed class ConfigurationState(IStateStore store, IEventPublisher publis
     }
 
     /// <summary>
-    /// Stores <paramref name="configuration"/> as the next version unless the stored one is identical, then publishes
-    /// "config changed". Compare-and-swap: two writers racing each get a distinct version or find theirs already stored.
+    /// Stores <paramref name="configuration"/>, redacted, as the next version unless the stored one is identical, then
+    /// publishes "config changed". Compare-and-swap: two writers racing each get a distinct version or find theirs
+    /// already stored.
     /// </summary>
     /// <returns>The stored document: the new one, or the existing one when nothing changed.</returns>
     public async Task<ConfigurationDocument> PublishAsync(ClusterConfiguration configuration, string source, CancellationToken cancellationToken)
     {
-        var digest = ConfigurationDocument.DigestOf(configuration);
+        var redacted = ConfigurationRedaction.Redact(configuration);
+        ShareOrWarn(redacted);
+        var digest = ConfigurationDocument.DigestOf(redacted.Stored, redacted.References);
         const int attempts = 20;
         for (int attempt = 1; ; attempt++)
         {
@@ -40,7 +57,10 @@ public sealed class ConfigurationState(IStateStore store, IEventPublisher publis
                 return stored;
             }
 
-            var next = new ConfigurationDocument((stored?.Version ?? 0) + 1, digest, source, time.GetUtcNow(), configuration);
+            var next = new ConfigurationDocument((stored?.Version ?? 0) + 1, digest, source, time.GetUtcNow(), redacted.Stored)
+            {
+                PeerPasswords = redacted.References,
+            };
             if (await store.TrySaveAsync(StateKeys.Config, ContractJson.Serialize(next), entry.ETag, cancellationToken).ConfigureAwait(false))
             {
                 await publisher.PublishAsync(Topics.ConfigChanged, ContractJson.Serialize(new StateChanged(next.Version)), cancellationToken).ConfigureAwait(false);
@@ -53,4 +73,22 @@ public sealed class ConfigurationState(IStateStore store, IEventPublisher publis
             }
         }
     }
+
+    // Before the document is stored, so a bgp agent in this process finds the passwords as soon as it reads it.
+    private void ShareOrWarn(RedactedConfiguration redacted)
+    {
+        if (passwords is not null)
+        {
+            passwords.Replace(redacted.Passwords);
+            return;
+        }
+
+        foreach (var reference in redacted.References.Where(r => r.IsInline))
+        {
+            LogInlinePasswordNotShared(_logger, reference.Peer);
+        }
+    }
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning, Message = "BGPPeer/{Peer} gives its password in clear (spec.password); separate services share passwords only through a secret store, so its session is not opened. Put the password in a Secret and set spec.passwordSecret")]
+    private static partial void LogInlinePasswordNotShared(ILogger logger, string peer);
 }

@@ -23,4 +23,16 @@ public static class SharedConfigurationRegistration
         services.AddHostedService(sp => sp.GetRequiredService<ConfigurationFollower>());
         return services;
     }
+
+    /// <summary>
+    /// Keeps BGP passwords in this process's memory (<see cref="InMemoryPeerPasswords"/>): for the single-host process,
+    /// where ipam hands them to bgp directly and nothing else may hold them. Call before the services register.
+    /// </summary>
+    public static IServiceCollection AddInMemoryPeerPasswords(this IServiceCollection services)
+    {
+        services.TryAddSingleton<InMemoryPeerPasswords>();
+        services.TryAddSingleton<IPeerPasswordSink>(sp => sp.GetRequiredService<InMemoryPeerPasswords>());
+        services.TryAddSingleton<IPeerPasswordSource>(sp => sp.GetRequiredService<InMemoryPeerPasswords>());
+        return services;
+    }
 }

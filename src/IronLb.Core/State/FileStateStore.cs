@@ -46,12 +46,13 @@ internal sealed partial class FileStateStore : IStateStore, IDisposable
 
     /// <summary>Opens (creating if needed) the store in <paramref name="directory"/>, finishing any transaction a crash interrupted.</summary>
     /// <exception cref="IOException">Another process holds the store open.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder exists with rights for group or others (see <see cref="FileStateStorePermissions"/>).</exception>
     public static FileStateStore Open(string directory, ILogger<FileStateStore>? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         var log = (ILogger?)logger ?? NullLogger.Instance;
         var fullPath = Path.GetFullPath(directory);
-        Directory.CreateDirectory(fullPath);
+        FileStateStorePermissions.EnsurePrivateDirectory(fullPath);
         var lockFile = AcquireLock(fullPath);
         try
         {
@@ -208,7 +209,7 @@ internal sealed partial class FileStateStore : IStateStore, IDisposable
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock on Unix), held for the store's lifetime.
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new FileStream(path, FileStateStorePermissions.PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite));
         }
         catch (IOException exception)
         {
@@ -281,7 +282,7 @@ internal sealed partial class FileStateStore : IStateStore, IDisposable
     private static void WriteFileAtomically(string path, byte[] content)
     {
         var temporary = path + TemporaryExtension;
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var stream = new FileStream(temporary, FileStateStorePermissions.PrivateFile(FileMode.Create, FileAccess.Write)))
         {
             stream.Write(content);
             // Flush to the device before the rename, or a crash could expose a renamed but empty file.

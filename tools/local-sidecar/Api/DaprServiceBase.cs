@@ -34,6 +34,10 @@ internal abstract class DaprServiceBase
 
     public virtual Task<GetMetadataResponse> GetMetadata(GetMetadataRequest request, ServerCallContext context) => throw Unimplemented();
 
+    public virtual Task<GetSecretResponse> GetSecret(GetSecretRequest request, ServerCallContext context) => throw Unimplemented();
+
+    public virtual Task<GetBulkSecretResponse> GetBulkSecret(GetBulkSecretRequest request, ServerCallContext context) => throw Unimplemented();
+
     /// <summary>Called by Grpc.AspNetCore with a null <paramref name="service"/> to discover the methods.</summary>
     public static void BindService(ServiceBinderBase binder, DaprServiceBase? service)
     {
@@ -48,6 +52,8 @@ internal abstract class DaprServiceBase
         binder.AddMethod(Unary(BulkPublishRequest.Parser, BulkPublishResponse.Parser, nameof(BulkPublishEvent)), service is null ? null : service.BulkPublishEvent);
         binder.AddMethod(Unary(BulkPublishRequest.Parser, BulkPublishResponse.Parser, nameof(BulkPublishEventAlpha1)), service is null ? null : service.BulkPublishEventAlpha1);
         binder.AddMethod(Unary(GetMetadataRequest.Parser, GetMetadataResponse.Parser, nameof(GetMetadata)), service is null ? null : service.GetMetadata);
+        binder.AddMethod(Unary(GetSecretRequest.Parser, GetSecretResponse.Parser, nameof(GetSecret)), service is null ? null : service.GetSecret);
+        binder.AddMethod(Unary(GetBulkSecretRequest.Parser, GetBulkSecretResponse.Parser, nameof(GetBulkSecret)), service is null ? null : service.GetBulkSecret);
     }
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(MessageParser<TRequest> request, MessageParser<TResponse> response, string name)

@@ -67,8 +67,12 @@ internal sealed record RetryPolicy(bool Exponential, TimeSpan Duration, TimeSpan
 internal sealed class ComponentSet(
     IReadOnlyDictionary<string, StateStoreComponent> stateStores,
     IReadOnlyDictionary<string, PubSubComponent> pubSubs,
-    IReadOnlyList<string>? unsupported = null)
+    IReadOnlyList<string>? unsupported = null,
+    IReadOnlyDictionary<string, Secrets.LocalFileSecretStore>? secretStores = null)
 {
+    /// <summary>The secretstores.local.file components, by name.</summary>
+    public IReadOnlyDictionary<string, Secrets.LocalFileSecretStore> SecretStores { get; } = secretStores ?? new Dictionary<string, Secrets.LocalFileSecretStore>();
+
     /// <summary>"name (type)" of components in scope whose type this sidecar does not serve; logged at start.</summary>
     public IReadOnlyList<string> Unsupported { get; } = unsupported ?? [];
 

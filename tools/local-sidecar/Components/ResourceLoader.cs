@@ -39,6 +39,7 @@ internal sealed class ResourceLoader(string appId, string? podName, string? ns, 
         var stateStores = new Dictionary<string, StateStoreComponent>(StringComparer.Ordinal);
         var pubSubs = new Dictionary<string, PubSubComponent>(StringComparer.Ordinal);
         var unsupported = new List<string>();
+        var secretStores = new Dictionary<string, Secrets.LocalFileSecretStore>(StringComparer.Ordinal);
         foreach (var doc in all.Where(d => Scalar(d, "kind") == "Component" && InScope(d)))
         {
             var name = Scalar(Child(doc, "metadata"), "name") ?? throw new InvalidDataException("a Component has no metadata.name");
@@ -60,6 +61,10 @@ internal sealed class ResourceLoader(string appId, string? podName, string? ns, 
                         meta.TryGetValue("maxLenApprox", out var maxLen) ? long.Parse(maxLen, CultureInfo.InvariantCulture) : null,
                         inboundRetries.GetValueOrDefault(name));
                     break;
+                case "secretstores.local.file":
+                    secretStores[name] = Secrets.LocalFileSecretStore.Load(
+                        name, Required(meta, "secretsFile", name), meta.GetValueOrDefault("nestedSeparator"), IsTrue(meta.GetValueOrDefault("multiValued")));
+                    break;
                 default:
                     // daprd would load other component types; this sidecar serves only these two and says so at start.
                     unsupported.Add($"{name} ({type})");
@@ -67,8 +72,10 @@ internal sealed class ResourceLoader(string appId, string? podName, string? ns, 
             }
         }
 
-        return new ComponentSet(stateStores, pubSubs, unsupported);
+        return new ComponentSet(stateStores, pubSubs, unsupported, secretStores);
     }
+
+    private static bool IsTrue(string? value) => bool.TryParse(value, out var flag) && flag;
 
     // Dapr: a resource with a non-empty scopes list is loaded only by the app ids it names.
     private bool InScope(YamlMappingNode doc) =>

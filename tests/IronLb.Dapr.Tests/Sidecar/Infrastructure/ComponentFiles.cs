@@ -48,5 +48,22 @@ internal sealed class ComponentFiles : IDisposable
                 value: "{redeliverIntervalMs}ms"
             """);
 
+    /// <summary>A secretstores.local.file component named <paramref name="name"/> over <paramref name="secretsFile"/>; <paramref name="scopes"/> a YAML "scopes:" line or empty.</summary>
+    public ComponentFiles WriteFileSecretStore(string name, string secretsFile, bool multiValued, string scopes = "") => Write(name + ".yaml", $"""
+        apiVersion: dapr.io/v1alpha1
+        kind: Component
+        metadata:
+          name: {name}
+        spec:
+          type: secretstores.local.file
+          version: v1
+          metadata:
+          - name: secretsFile
+            value: "{secretsFile}"
+          - name: multiValued
+            value: "{(multiValued ? "true" : "false")}"
+        {scopes}
+        """);
+
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
