@@ -54,7 +54,8 @@ internal sealed partial class BgpSpeakerHost(
         var routes = announcements.Select(a => new PeerAnnouncement(
             new Announcement(
                 IPNetwork.Parse(a.Prefix),
-                new RouteAttributes(a.LocalPref, a.Communities.Select(RouteAttributes.ParseCommunity), a.LargeCommunities.Select(RouteAttributes.ParseLargeCommunity))),
+                // MetalLB reads localPref 0 as "not set", which sends iBGP peers the default.
+                new RouteAttributes(a.LocalPref is 0 ? null : a.LocalPref, a.Communities.Select(RouteAttributes.ParseCommunity), a.LargeCommunities.Select(RouteAttributes.ParseLargeCommunity))),
             a.Peers)).ToList();
         _speaker?.SetAnnouncements(routes);
     }
@@ -95,7 +96,7 @@ internal sealed partial class BgpSpeakerHost(
                 ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, echoUnavailable = bfd.EchoUnavailable, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString(), flaps = bfd.Flaps }
                 : null,
         }).ToList() ?? [],
-        problems = _problems,
+        problems = _problems.Concat(_speaker?.AnnouncementProblems() ?? []).ToList(),
         previousUncleanExit = _marker?.PreviousUncleanExit,
     };
 

@@ -37,6 +37,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     private readonly Dictionary<IPAddress, BgpPeerSession> _peers = [];
     private IReadOnlyCollection<PeerAnnouncement> _announcements = [];
     private readonly Dictionary<IPAddress, Bfd.BfdPeer> _bfdPeers = [];
+    private readonly Dictionary<string, string> _conflicts = new(StringComparer.Ordinal);
     private BgpListener? _listener;
     private Bfd.BfdEndpoint? _bfd;
     private bool _announcementsKnown;
@@ -107,7 +108,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 // stale ones we are about to re-send. It gets them with the first SetAnnouncements.
                 if (!restarting || _announcementsKnown)
                 {
-                    session.SetAnnouncements(For(settings, _announcements));
+                    Offer(session, _announcements);
                 }
 
                 session.Start();
@@ -148,7 +149,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
             _announcementsKnown = true;
             foreach (var session in _peers.Values)
             {
-                session.SetAnnouncements(For(session.Settings, announcements));
+                Offer(session, announcements);
             }
         }
     }
@@ -233,8 +234,41 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "BFD to {Peer} went down: taking the BGP session down")]
     private static partial void LogBfdDown(ILogger logger, IPAddress peer);
 
-    private static List<Announcement> For(BgpPeerSettings peer, IReadOnlyCollection<PeerAnnouncement> announcements) =>
-        announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(peer.Name)).Select(a => a.Announcement).ToList();
+    /// <summary>Why some peers keep their previous routes: prefixes whose advertisements disagree on LOCAL_PREF.</summary>
+    public IReadOnlyList<string> AnnouncementProblems()
+    {
+        lock (_gate)
+        {
+            return [.. _conflicts.Values];
+        }
+    }
+
+    /// <summary>
+    /// Hands a session its routes, one per prefix with the advertisements' communities united. When two of them give
+    /// one prefix different LOCAL_PREFs the session keeps the routes it had, as MetalLB's speaker refuses such an
+    /// update, and the conflict is reported.
+    /// </summary>
+    private void Offer(BgpPeerSession session, IReadOnlyCollection<PeerAnnouncement> announcements)
+    {
+        var name = session.Settings.Name;
+        var routes = AnnouncementMerge.Merge(
+            announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(name)).Select(a => a.Announcement),
+            out var conflicts);
+        var key = session.Settings.PeerAddress + "%" + session.Settings.BindDevice;
+        if (conflicts.Count > 0)
+        {
+            var text = string.Join(", ", conflicts.Select(c => c.ToString()));
+            _conflicts[key] = $"BGPPeer/{name} ({session.Settings.PeerAddress}): kept its previous routes: BGPAdvertisements give {text} different localPref values";
+            LogLocalPrefConflict(_logger, name, text);
+            return;
+        }
+
+        _conflicts.Remove(key);
+        session.SetAnnouncements(routes);
+    }
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Warning, Message = "BGPPeer {Peer}: advertisements give {Prefixes} different localPref values; the peer keeps its previous routes")]
+    private static partial void LogLocalPrefConflict(ILogger logger, string peer, string prefixes);
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
