@@ -88,11 +88,12 @@ internal sealed partial class BgpSpeakerHost(
         peers = _speaker?.Status().Select(s => new
         {
             peer = s.Peer.ToString(),
+            vrf = s.Device,
             state = s.State.ToString(),
             advertised = s.AdvertisedPrefixes,
             establishedAt = s.EstablishedAt,
             lastError = s.LastError,
-            bfd = _speaker.BfdPeer(s.Peer) is { } bfd
+            bfd = _speaker.BfdPeer(s.Peer, s.Device) is { } bfd
                 ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, echoUnavailable = bfd.EchoUnavailable, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString(), flaps = bfd.Flaps }
                 : null,
         }).ToList() ?? [],

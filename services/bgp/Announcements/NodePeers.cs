@@ -31,6 +31,7 @@ internal static class NodePeers
         var self = configuration.Nodes.FirstOrDefault(n => n.Name == node);
         IReadOnlyDictionary<string, string> labels = self?.Metadata.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
         var peers = new List<BgpPeerSettings>();
+        var taken = new Dictionary<(IPAddress, string?), string>();
         foreach (var peer in configuration.BgpPeers)
         {
             if (peer.Spec.NodeSelectors.Count > 0 && !LabelSelector.AnyMatches(peer.Spec.NodeSelectors, labels))
@@ -38,8 +39,23 @@ internal static class NodePeers
                 continue;
             }
 
-            if (Resolve(peer, self, configuration) is { } settings)
+            if (Resolve(peer, self, configuration) is { } resolved)
             {
+                // One address may be a peer once per VRF: a second BGPPeer with both the same would be the same session.
+                if (taken.TryGetValue((resolved.PeerAddress, resolved.BindDevice), out var first))
+                {
+                    found.Add($"BGPPeer/{peer.Name}: same peerAddress and vrf as BGPPeer/{first} on this node; only BGPPeer/{first} runs");
+                    continue;
+                }
+
+                taken.Add((resolved.PeerAddress, resolved.BindDevice), peer.Name);
+                var settings = resolved;
+                if (settings.Bfd is not null && settings.BindDevice is not null)
+                {
+                    found.Add($"BGPPeer/{peer.Name}: bfdProfile is not supported on a vrf peer; the session runs without BFD");
+                    settings = settings with { Bfd = null };
+                }
+
                 peers.Add(settings);
                 if (EchoModeNotice(peer, settings) is { } notice)
                 {

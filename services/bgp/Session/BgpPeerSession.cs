@@ -58,7 +58,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         _logger = logger;
         _awaitingRoutes = restarting;
         _fsm = new BgpFsm(settings, time, this, logger) { RestartState = restarting };
-        _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null);
+        _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null, settings.BindDevice);
     }
 
     public BgpPeerSettings Settings { get; }
@@ -361,7 +361,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private void Publish()
     {
         _closing.RemoveAll(t => t.IsCompleted);
-        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError);
+        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError, Settings.BindDevice);
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
             if (_waiters[i].Condition(_status))

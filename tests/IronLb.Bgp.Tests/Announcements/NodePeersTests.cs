@@ -50,7 +50,6 @@ public class NodePeersTests
               connectTime: 3s
               password: s3cret
               ebgpMultiHop: true
-              vrf: red
               enableGracefulRestart: true
               bfdProfile: fast
             """);
@@ -67,7 +66,7 @@ public class NodePeersTests
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)), (peer.HoldTime, peer.KeepaliveTime, peer.ConnectRetryTime));
         Assert.Equal("s3cret", peer.Password);
         Assert.Equal(255, peer.EbgpMultihopTtl);
-        Assert.Equal("red", peer.BindDevice);
+        Assert.Null(peer.BindDevice);
         Assert.True(peer.GracefulRestart);
         Assert.Equal([BgpFamily.Ipv4Unicast], peer.Families);
         Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), (byte)4), (peer.Bfd!.DesiredMinTx, peer.Bfd.RequiredMinRx, peer.Bfd.DetectMultiplier));
@@ -209,5 +208,55 @@ public class NodePeersTests
 
         Assert.Empty(peers);
         Assert.Contains("BGPPeer/v6only: no router ID", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    private static string Peer(string name, string address, string extra = "") => $$"""
+
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: {{name}}, namespace: metallb-system}
+        spec: {myASN: 64501, peerASN: 64500, peerAddress: {{address}}{{extra}}}
+        """;
+
+    [Fact]
+    public void For_OneAddressInTwoVrfs_BothSessionsRun()
+    {
+        var configuration = Load(Nodes + Peer("default", "192.0.2.1") + Peer("red", "192.0.2.1", ", vrf: red") + Peer("blue", "192.0.2.1", ", vrf: blue"));
+
+        var peers = NodePeers.For("node1", configuration, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal([null, "red", "blue"], peers.Select(p => p.BindDevice));
+        Assert.All(peers, p => Assert.Equal(IPAddress.Parse("192.0.2.1"), p.PeerAddress));
+    }
+
+    [Fact]
+    public void For_OneAddressTwiceInOneVrf_FirstRunsAndTheSecondIsReported()
+    {
+        var configuration = Load(Nodes + Peer("a", "192.0.2.1", ", vrf: red") + Peer("b", "192.0.2.1", ", vrf: red, holdTime: 30s"));
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Equal("a", peer.Name);
+        Assert.Equal("BGPPeer/b: same peerAddress and vrf as BGPPeer/a on this node; only BGPPeer/a runs", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void For_VrfPeerWithBfdProfile_RunsWithoutBfdAndSaysSo()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {}
+            """ + Peer("red", "192.0.2.1", ", vrf: red, bfdProfile: fast"));
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Null(peer.Bfd);
+        Assert.Equal("BGPPeer/red: bfdProfile is not supported on a vrf peer; the session runs without BFD", Assert.Single(problems));
     }
 }
