@@ -84,7 +84,9 @@ internal static class NodePeers
         return new BgpPeerSettings
         {
             Name = peer.Name,
-            LocalAsn = spec.MyAsn,
+
+            // localASN is what the peer sees of us, in OPEN and AS_PATH, as MetalLB's FRR "local-as ... no-prepend replace-as".
+            LocalAsn = LocalAsn(spec),
             PeerAsn = peerAsn,
             AnyExternalPeerAs = IsDynamicExternal(spec),
             PeerAddress = address,
@@ -119,9 +121,11 @@ internal static class NodePeers
         return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP";
     }
 
+    private static uint LocalAsn(BgpPeerSpec spec) => spec.LocalAsn != 0 ? spec.LocalAsn : spec.MyAsn;
+
     /// <summary>peerASN; for dynamicASN "internal" our own ASN (an iBGP session); for "external" 0, any other AS being accepted.</summary>
     private static uint? PeerAsn(BgpPeerSpec spec) => spec.PeerAsn != 0 ? spec.PeerAsn
-        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? spec.MyAsn
+        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? LocalAsn(spec)
         : IsDynamicExternal(spec) ? 0 : null;
 
     private static bool IsDynamicExternal(BgpPeerSpec spec) => spec.PeerAsn == 0 && string.Equals(spec.DynamicAsn, "external", StringComparison.Ordinal);

@@ -6,7 +6,7 @@ namespace IronLb.Ipam.Intents;
 
 /// <summary>
 /// Turns assignments into announcement intents: for each Service with addresses, the L2 and BGP
-/// advertisements that select its pool, resolved against nodes and community aliases, plus its traffic
+/// advertisements that select its pool and (by serviceSelectors, when they have any) the Service, resolved against nodes and community aliases, plus its traffic
 /// policy and the nodes that hold its ready endpoints.
 /// </summary>
 internal static class IntentResolver
@@ -32,13 +32,16 @@ internal static class IntentResolver
         {
             pools.TryGetValue(assignment.Pool, out var pool);
             services.TryGetValue(assignment.Service, out var service);
+            IReadOnlyDictionary<string, string> labels = service?.Metadata.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
             var layer2 = configuration.L2Advertisements
                 .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .Where(ad => LabelSelector.AnyMatches(ad.Spec.ServiceSelectors, labels))
                 .OrderBy(ad => ad.Name, StringComparer.Ordinal)
                 .Select(ad => new Layer2Announcement(ad.Name, NodesFor(ad.Spec.NodeSelectors, announcingNodes), [.. ad.Spec.Interfaces]))
                 .ToArray();
             var bgp = configuration.BgpAdvertisements
                 .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .Where(ad => LabelSelector.AnyMatches(ad.Spec.ServiceSelectors, labels))
                 .OrderBy(ad => ad.Name, StringComparer.Ordinal)
                 .Select(ad => ResolveBgp(ad, announcingNodes, aliases))
                 .ToArray();

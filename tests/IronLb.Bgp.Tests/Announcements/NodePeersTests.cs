@@ -259,4 +259,23 @@ public class NodePeersTests
         Assert.Null(peer.Bfd);
         Assert.Equal("BGPPeer/red: bfdProfile is not supported on a vrf peer; the session runs without BFD", Assert.Single(problems));
     }
+
+    [Fact]
+    public void For_LocalAsn_IsTheAsThePeerSeesAndMakesDynamicInternalMatchIt()
+    {
+        var configuration = Load(Nodes + Peer("fixed", "192.0.2.1", ", localASN: 64999") + """
+
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: dyn, namespace: metallb-system}
+            spec: {myASN: 64501, dynamicASN: internal, peerAddress: 192.0.2.2, localASN: 64999}
+            """);
+
+        var peers = NodePeers.For("node1", configuration, out _).ToDictionary(p => p.Name);
+
+        Assert.Equal((64999u, 64500u), (peers["fixed"].LocalAsn, peers["fixed"].PeerAsn));
+        Assert.False(peers["fixed"].IsInternal);
+        Assert.Equal((64999u, 64999u), (peers["dyn"].LocalAsn, peers["dyn"].PeerAsn));
+    }
 }

@@ -134,6 +134,7 @@ public sealed class ManifestLoaderMetalLbTests
             enableGracefulRestart: true
             disableMP: true
             dualStackAddressFamily: true
+            localASN: 64999
             """)).BgpPeers);
 
         var spec = peer.Spec;
@@ -152,6 +153,18 @@ public sealed class ManifestLoaderMetalLbTests
         Assert.True(spec.EbgpMultiHop);
         Assert.Equal("red", spec.Vrf);
         Assert.True(spec.EnableGracefulRestart && spec.DisableMp && spec.DualStackAddressFamily);
+        Assert.Equal(64999u, spec.LocalAsn);
+    }
+
+    [Fact]
+    public void Parse_AdvertisementServiceSelectors_ReadForBothKinds()
+    {
+        var configuration = TestManifests.Load(TestManifests.Documents(
+            TestManifests.BgpAdvertisement("serviceSelectors: [{ matchLabels: { tier: gold } }]"),
+            "apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: { name: l2 }\nspec: { serviceSelectors: [{ matchExpressions: [{ key: tier, operator: Exists }] }] }"));
+
+        Assert.Equal("gold", Assert.Single(Assert.Single(configuration.BgpAdvertisements).Spec.ServiceSelectors).MatchLabels["tier"]);
+        Assert.Equal("tier", Assert.Single(Assert.Single(Assert.Single(configuration.L2Advertisements).Spec.ServiceSelectors).MatchExpressions).Key);
     }
 
     [Fact]
