@@ -163,4 +163,45 @@ public class IntentResolverTests
         Assert.Empty(intents["plain"].Layer2);
         Assert.Equal(["all-bgp"], intents["plain"].Bgp.Select(b => b.Advertisement));
     }
+
+    private static ClusterConfiguration WithEndpoints(params Endpoint[] endpoints) => Cluster() with
+    {
+        EndpointSlices = ValueList.Create([new EndpointSlice
+        {
+            Metadata = new ObjectMeta { Name = "back-1", Namespace = "db", Labels = StringMap.Of(("kubernetes.io/service-name", "back")) },
+            Endpoints = ValueList.Create(endpoints),
+        }]),
+    };
+
+    private static Endpoint Ep(string address, string? node, bool? ready, bool? serving = null) =>
+        new() { Addresses = ValueList.Create([address]), NodeName = node, Ready = ready, Serving = serving };
+
+    [Fact]
+    public void Resolve_EndpointTerminatingButServing_CountsAsMetalLbDoes()
+    {
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: false, serving: true), Ep("10.0.0.2", "n2", ready: false, serving: false))).Single(i => i.Name == "back");
+
+        Assert.Equal(["n1"], back.NodesWithReadyEndpoints);
+        Assert.True(back.HasServingEndpoints);
+    }
+
+    [Fact]
+    public void Resolve_EndpointWithoutNodeName_ServesTheClusterPolicyButNoNode()
+    {
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", null, ready: true))).Single(i => i.Name == "back");
+
+        Assert.Empty(back.NodesWithReadyEndpoints);
+        Assert.True(back.HasServingEndpoints);
+        Assert.True(back.AnyServingEndpoint);
+    }
+
+    [Fact]
+    public void Resolve_AddressReportedUnableElsewhereOnItsNode_DoesNotCount()
+    {
+        // MetalLB: for one address, "cannot serve" anywhere wins over "ready".
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: true), Ep("10.0.0.1", "n1", ready: false))).Single(i => i.Name == "back");
+
+        Assert.Empty(back.NodesWithReadyEndpoints);
+        Assert.False(back.HasServingEndpoints);
+    }
 }

@@ -72,11 +72,17 @@ internal static class ClusterObjectReader
         Metadata = header.Metadata,
         SourceFile = header.File,
         AddressType = r.String(root, "", "addressType") ?? "",
-        Endpoints = ValueList.From(r.ObjectList(root, "", "endpoints").Select(endpoint => new Endpoint
+        Endpoints = ValueList.From(r.ObjectList(root, "", "endpoints").Select(endpoint =>
         {
-            Addresses = r.StringList(endpoint.Item, endpoint.Path, "addresses"),
-            Ready = r.Bool(r.Object(endpoint.Item, endpoint.Path, "conditions"), FieldReader.Join(endpoint.Path, "conditions"), "ready"),
-            NodeName = r.String(endpoint.Item, endpoint.Path, "nodeName"),
+            var conditions = r.Object(endpoint.Item, endpoint.Path, "conditions");
+            var conditionsPath = FieldReader.Join(endpoint.Path, "conditions");
+            return new Endpoint
+            {
+                Addresses = r.StringList(endpoint.Item, endpoint.Path, "addresses"),
+                Ready = r.Bool(conditions, conditionsPath, "ready"),
+                Serving = r.Bool(conditions, conditionsPath, "serving"),
+                NodeName = r.String(endpoint.Item, endpoint.Path, "nodeName"),
+            };
         })),
     };
 
