@@ -108,7 +108,7 @@ internal sealed partial class BgpSpeakerHost(
         await _applying.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var peers = NodePeers.For(node.Value.Name, document.Configuration, out var problems);
+            var peers = NodePeers.For(node.Value.Name, document.Configuration, HostAddresses(), out var problems);
             _problems = problems;
             foreach (var problem in problems)
             {
@@ -132,6 +132,11 @@ internal sealed partial class BgpSpeakerHost(
             _applying.Release();
         }
     }
+
+    /// <summary>The addresses on this host's interfaces (the node's, with hostNetwork), for a router ID of last resort.</summary>
+    private static List<HostAddress> HostAddresses() =>
+        [.. System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().SelectMany(i => i.GetIPProperties().UnicastAddresses
+            .Select(a => new HostAddress(a.Address, i.NetworkInterfaceType == System.Net.NetworkInformation.NetworkInterfaceType.Loopback)))];
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Configuration version {Version}: {Count} BGP peers for this node")]
     private static partial void LogPeersApplied(ILogger logger, long version, int count);

@@ -8,6 +8,9 @@ using IronLb.Core.Configuration;
 
 namespace IronLb.Bgp.Announcements;
 
+/// <summary>One address on one of this host's interfaces.</summary>
+internal sealed record HostAddress(IPAddress Address, bool Loopback);
+
 /// <summary>The BGP sessions one node opens, from the BGPPeers whose nodeSelectors select it. Pure.</summary>
 /// <remarks>Follows MetalLB's reading of BGPPeer; where a field cannot be honoured the peer is left out with a reason.</remarks>
 internal static class NodePeers
@@ -25,7 +28,11 @@ internal static class NodePeers
     /// The sessions of <paramref name="node"/>; <paramref name="problems"/> says why any selected peer was left out, or
     /// which part of its configuration is not honoured.
     /// </summary>
-    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems)
+    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems) =>
+        For(node, configuration, [], out problems);
+
+    /// <summary>As above, with the addresses of this host's interfaces, from which a router ID is chosen when nothing else gives one.</summary>
+    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, IReadOnlyList<HostAddress> host, out IReadOnlyList<string> problems)
     {
         var found = new List<string>();
         var self = configuration.Nodes.FirstOrDefault(n => n.Name == node);
@@ -39,7 +46,7 @@ internal static class NodePeers
                 continue;
             }
 
-            if (Resolve(peer, self, configuration) is { } resolved)
+            if (Resolve(peer, self, host, configuration) is { } resolved)
             {
                 // One address may be a peer once per VRF: a second BGPPeer with both the same would be the same session.
                 if (taken.TryGetValue((resolved.PeerAddress, resolved.BindDevice), out var first))
@@ -72,10 +79,10 @@ internal static class NodePeers
         return peers;
     }
 
-    private static BgpPeerSettings? Resolve(BgpPeer peer, Node? node, ClusterConfiguration configuration)
+    private static BgpPeerSettings? Resolve(BgpPeer peer, Node? node, IReadOnlyList<HostAddress> host, ClusterConfiguration configuration)
     {
         var spec = peer.Spec;
-        if (!IPAddress.TryParse(spec.PeerAddress, out var address) || PeerAsn(spec) is not { } peerAsn || RouterId(spec, node) is not { } routerId)
+        if (!IPAddress.TryParse(spec.PeerAddress, out var address) || PeerAsn(spec) is not { } peerAsn || RouterId(spec, node, host) is not { } routerId)
         {
             return null;
         }
@@ -118,7 +125,7 @@ internal static class NodePeers
             return $"neither peerASN nor a dynamicASN of \"internal\" or \"external\" (dynamicASN \"{spec.DynamicAsn}\")";
         }
 
-        return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP";
+        return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP or an interface an IPv4 address";
     }
 
     private static uint LocalAsn(BgpPeerSpec spec) => spec.LocalAsn != 0 ? spec.LocalAsn : spec.MyAsn;
@@ -130,8 +137,12 @@ internal static class NodePeers
 
     private static bool IsDynamicExternal(BgpPeerSpec spec) => spec.PeerAsn == 0 && string.Equals(spec.DynamicAsn, "external", StringComparison.Ordinal);
 
-    /// <summary>spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress: the address MetalLB would use.</summary>
-    private static uint? RouterId(BgpPeerSpec spec, Node? node)
+    /// <summary>
+    /// spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress; failing those, what MetalLB's FRR
+    /// (zebra) would pick on an IPv6-only node: the highest IPv4 address on a loopback interface, else the highest on
+    /// any interface, 127.0.0.0/8 left out.
+    /// </summary>
+    private static uint? RouterId(BgpPeerSpec spec, Node? node, IReadOnlyList<HostAddress> host)
     {
         var candidates = new[] { spec.RouterId }
             .Concat(node?.Addresses.Where(a => a.Type == "InternalIP").Select(a => a.Address) ?? [])
@@ -144,7 +155,12 @@ internal static class NodePeers
             }
         }
 
-        return null;
+        var usable = host.Where(h => h.Address.AddressFamily == AddressFamily.InterNetwork && h.Address.GetAddressBytes()[0] != 127)
+            .Select(h => (h.Loopback, Id: BinaryPrimitives.ReadUInt32BigEndian(h.Address.GetAddressBytes())))
+            .ToList();
+        return usable.Count == 0 ? null
+            : usable.Any(u => u.Loopback) ? usable.Where(u => u.Loopback).Max(u => u.Id)
+            : usable.Max(u => u.Id);
     }
 
     private static string? SecretPassword(BgpPeer peer, ClusterConfiguration configuration)

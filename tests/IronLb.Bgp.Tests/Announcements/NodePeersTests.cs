@@ -204,10 +204,43 @@ public class NodePeersTests
             spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1"}
             """);
 
-        var peers = NodePeers.For("node9", configuration, out var problems);
+        var peers = NodePeers.For("node9", configuration, [new HostAddress(IPAddress.Loopback, true), new HostAddress(IPAddress.Parse("2001:db8:1::11"), false)], out var problems);
 
         Assert.Empty(peers);
         Assert.Contains("BGPPeer/v6only: no router ID", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    private const string Ipv6OnlyNode = """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: v6node}
+        status: {addresses: [{type: InternalIP, address: "2001:db8:1::11"}]}
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: v6, namespace: metallb-system}
+        spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1"}
+        """;
+
+    [Fact]
+    public void For_NodeWithoutIpv4InternalIp_HighestInterfaceIpv4AsFrrWouldPick()
+    {
+        HostAddress[] host = [new(IPAddress.Loopback, true), new(IPAddress.Parse("192.0.2.200"), false), new(IPAddress.Parse("198.51.100.7"), false), new(IPAddress.Parse("2001:db8:1::11"), false)];
+
+        var peer = Assert.Single(NodePeers.For("v6node", Load(Ipv6OnlyNode), host, out var problems));
+
+        Assert.Empty(problems);
+        Assert.Equal(0xC6336407u, peer.RouterId);
+    }
+
+    [Fact]
+    public void For_NodeWithoutIpv4InternalIp_LoopbackAddressPreferred()
+    {
+        HostAddress[] host = [new(IPAddress.Parse("192.0.2.200"), false), new(IPAddress.Parse("192.0.2.9"), true)];
+
+        var peer = Assert.Single(NodePeers.For("v6node", Load(Ipv6OnlyNode), host, out _));
+
+        Assert.Equal(0xC0000209u, peer.RouterId);
     }
 
     private static string Peer(string name, string address, string extra = "") => $$"""
