@@ -86,6 +86,28 @@ internal static class ClusterObjectReader
         })),
     };
 
+    /// <summary>metallb-excludel2: the YAML under data["excludel2.yaml"], read with the manifests' own YAML reader.</summary>
+    public static ExcludeL2 ReadExcludeL2(ManifestHeader header, JsonObject root, FieldReader r)
+    {
+        const string path = "data.excludel2.yaml";
+        var data = r.Map(root, "", "data");
+        var patterns = ValueList.Create<string>([]);
+        if (!data.TryGetValue("excludel2.yaml", out var text))
+        {
+            r.Report(path, "is missing: expected announcedInterfacesToExclude, a list of regular expressions");
+        }
+        else
+        {
+            var documents = YamlTreeReader.Read(text, (_, line, message) => r.Report(path, $"line {line}: {message}"));
+            if (documents.Count > 0 && documents[0].Root is JsonObject list)
+            {
+                patterns = r.StringList(list, path, "announcedInterfacesToExclude");
+            }
+        }
+
+        return new ExcludeL2 { ApiVersion = header.ApiVersion, Metadata = header.Metadata, SourceFile = header.File, AnnouncedInterfacesToExclude = patterns };
+    }
+
     public static Secret ReadSecret(ManifestHeader header, JsonObject root, FieldReader r) => new()
     {
         ApiVersion = header.ApiVersion,

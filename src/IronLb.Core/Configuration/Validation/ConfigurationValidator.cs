@@ -12,6 +12,7 @@ public static class ConfigurationValidator
         PoolRules.Check(context);
         PeerRules.Check(context);
         AdvertisementRules.Check(context);
+        ExcludeL2Rules.Check(context);
 
         // OrderBy is stable: within one file the rules' order survives, which keeps related lines together.
         return context.Errors.OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
