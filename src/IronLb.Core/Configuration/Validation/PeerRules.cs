@@ -93,6 +93,13 @@ internal static class PeerRules
         {
             context.Report(peer, "spec.peerAddress: peerAddress and interface are mutually exclusive");
         }
+        else if (hasInterface)
+        {
+            // MetalLB's FRR finds an unnumbered peer's link-local address from its IPv6 Router Advertisements and
+            // sends IPv4 routes with IPv6 next hops (RFC 8950); IronLB does neither, so it refuses rather than
+            // accepting a peer it would never open a session to.
+            context.Report(peer, $"spec.interface: unnumbered BGP (a session to \"{spec.Interface}\" over IPv6 link-local addresses, RFC 8950 next hops) is not supported by IronLB; name the router in spec.peerAddress instead");
+        }
 
         if (hasAddress && !IpAddressRange.TryParseAddress(spec.PeerAddress!, out _, out _))
         {
