@@ -238,4 +238,20 @@ public sealed class ManifestLoaderMetalLbTests
             [new CommunityAlias { Name = "no-advertise", Value = "65535:65282" }, new CommunityAlias { Name = "big", Value = "large:64500:1:2" }],
             community.Spec.Communities);
     }
+
+    [Fact]
+    public void Parse_V1Beta1PeerWithLaterFields_LaterFieldsWarnedAsIgnored()
+    {
+        var result = ManifestLoader.Parse(TestManifests.Peer("myASN: 64500\npeerASN: 64501\npeerAddress: 192.0.2.1\nvrf: red", "v1beta1"), "peer.yaml");
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("peer.yaml: BGPPeer/peer-a: spec.vrf: not a field IronLB reads for metallb.io/v1beta1 BGPPeer; it is ignored", warning.ToString());
+    }
+
+    [Fact]
+    public void Parse_EveryFieldIronLbReads_NoWarnings() =>
+        Assert.Empty(ManifestLoader.Parse(TestManifests.Documents(
+            TestManifests.Pool,
+            TestManifests.BgpAdvertisement("aggregationLength: 32\nlocalPref: 10\ncommunities: [\"64500:1\"]\npeers: [p]\nnodeSelectors: [{ matchLabels: { a: b } }]\nserviceSelectors: [{ matchExpressions: [{ key: k, operator: Exists }] }]")), "ok.yaml").Warnings);
 }

@@ -213,6 +213,15 @@ public static class ManifestLoader
         {
             collector.Add(manifestObject);
         }
+
+        // A metallb.io field IronLB does not know is named, so that nobody believes it is honoured.
+        if (apiVersion.StartsWith("metallb.io/", StringComparison.Ordinal))
+        {
+            foreach (var unread in fields.Unread(root["spec"], "spec"))
+            {
+                collector.Warnings.Add(new ConfigurationError(fileName, kind, name, $"{unread}: not a field IronLB reads for {apiVersion} {kind}; it is ignored"));
+            }
+        }
     }
 
     /// <summary>How one kind is read.</summary>
@@ -227,6 +236,8 @@ public static class ManifestLoader
         private readonly List<ManifestObject> objects = [];
 
         public List<ConfigurationError> Errors { get; } = [];
+
+        public List<ConfigurationError> Warnings { get; } = [];
 
         public void Add(ManifestObject manifestObject) => objects.Add(manifestObject);
 
@@ -246,6 +257,9 @@ public static class ManifestLoader
                 Namespaces = ValueList.From(objects.OfType<ClusterNamespace>()),
                 ExcludeL2 = ValueList.From(objects.OfType<ExcludeL2>()),
             },
-            Errors.ToArray());
+            Errors.ToArray())
+        {
+            Warnings = Warnings.ToArray(),
+        };
     }
 }
