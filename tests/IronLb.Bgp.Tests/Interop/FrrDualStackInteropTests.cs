@@ -2,7 +2,6 @@ using System.Net;
 using IronLb.Bgp.Protocol;
 using IronLb.Bgp.Rib;
 using IronLb.Bgp.Session;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IronLb.Bgp.Tests.Interop;
 
@@ -53,12 +52,9 @@ public sealed class FrrDualStackInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         using var lab = new Lab(1, 2);
         lab.StartFrr(Config);
-        using var sockets1 = new NetnsSocketFactory(lab.Node(1));
-        using var sockets2 = new NetnsSocketFactory(lab.Node(2));
-        await using var overV4 = new BgpSpeaker(new BgpSpeakerSettings { ListenEndpoint = null }, sockets1, TimeProvider.System, NullLoggerFactory.Instance);
-        await using var overV6 = new BgpSpeaker(new BgpSpeakerSettings { ListenEndpoint = null }, sockets2, TimeProvider.System, NullLoggerFactory.Instance);
-        overV4.Start();
-        overV6.Start();
+        await using var node1 = new NodeSpeaker(lab, 1, listen: false);
+        await using var node2 = new NodeSpeaker(lab, 2, listen: false);
+        var (overV4, overV6) = (node1.Speaker, node2.Speaker);
         overV4.SetAnnouncements([Route("203.0.113.70/32"), Route("2001:db8:100::70/128")]);
         overV6.SetAnnouncements([Route("203.0.113.71/32"), Route("2001:db8:100::71/128")]);
         await overV4.SetPeersAsync([Peer(1, Lab.RouterV4)], cts.Token);

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using IronLb.Bgp.Protocol;
 using IronLb.Bgp.Rib;
 using IronLb.Bgp.Session;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IronLb.Bgp.Tests.Interop;
 
@@ -45,9 +44,8 @@ public sealed class FrrMergeInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var lab = new Lab(1);
         lab.StartFrr(Config);
-        using var sockets = new NetnsSocketFactory(lab.Node(1));
-        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings(), sockets, TimeProvider.System, NullLoggerFactory.Instance);
-        speaker.Start();
+        await using var node = new NodeSpeaker(lab, 1);
+        var speaker = node.Speaker;
         speaker.SetAnnouncements([Route("203.0.113.50/32", 200, "64500:1"), Route("203.0.113.50/32", 200, "64500:2", "64500:1")]);
         await speaker.SetPeersAsync([Peer()], cts.Token);
 
@@ -64,9 +62,8 @@ public sealed class FrrMergeInteropTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         using var lab = new Lab(1);
         lab.StartFrr(Config);
-        using var sockets = new NetnsSocketFactory(lab.Node(1));
-        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings(), sockets, TimeProvider.System, NullLoggerFactory.Instance);
-        speaker.Start();
+        await using var node = new NodeSpeaker(lab, 1);
+        var speaker = node.Speaker;
         speaker.SetAnnouncements([Route("203.0.113.51/32", 150, "64500:1")]);
         await speaker.SetPeersAsync([Peer()], cts.Token);
         Assert.True(await Lab.EventuallyAsync(() => Paths(lab, "203.0.113.51/32").Count == 1, TimeSpan.FromSeconds(20), cts.Token), lab.Vtysh("show bgp ipv4 unicast"));

@@ -3,7 +3,6 @@ using IronLb.Bgp.Protocol;
 using IronLb.Bgp.Rib;
 using IronLb.Bgp.Session;
 using IronLb.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IronLb.Bgp.Tests.Interop;
 
@@ -53,9 +52,8 @@ public sealed class FrrVrfInteropTests
         using var twinFrr = new FrrRouter(twin, Path.Combine(lab.Dir, "frr2"));
         twinFrr.Start(Config(64510));
 
-        using var sockets = new NetnsSocketFactory(lab.Node(1));
-        await using var speaker = new BgpSpeaker(new BgpSpeakerSettings { ListenEndpoint = null }, sockets, TimeProvider.System, NullLoggerFactory.Instance);
-        speaker.Start();
+        await using var node = new NodeSpeaker(lab, 1, listen: false);
+        var speaker = node.Speaker;
         speaker.SetAnnouncements(
         [
             new PeerAnnouncement(new Announcement(IPNetwork.Parse("203.0.113.60/32"), RouteAttributes.Default), ["main"]),
