@@ -50,4 +50,13 @@ public sealed class ExcludeL2Tests
 
         Assert.Contains(result.Errors, e => e.Message.StartsWith("data.excludel2.yaml: is missing", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_ExcludeL2ConfigMap_WarnsThatLayer2DoesNotApplyItYet()
+    {
+        var errors = ConfigurationValidator.Validate(TestManifests.Load(ConfigMap("metallb-excludel2", "announcedInterfacesToExclude: [\"^eth9$\"]")), out var warnings);
+
+        Assert.Empty(errors);
+        Assert.Contains("not applied yet", Assert.Single(warnings).Message, StringComparison.Ordinal);
+    }
 }
