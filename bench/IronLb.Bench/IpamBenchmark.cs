@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 
 namespace IronLb.Bench;

@@ -64,7 +64,8 @@ internal sealed partial class BgpSpeakerHost(
         var routes = announcements.Select(a => new PeerAnnouncement(
             new Announcement(
                 IPNetwork.Parse(a.Prefix),
-                new RouteAttributes(a.LocalPref, a.Communities.Select(RouteAttributes.ParseCommunity), a.LargeCommunities.Select(RouteAttributes.ParseLargeCommunity))),
+                // MetalLB reads localPref 0 as "not set", which sends iBGP peers the default.
+                new RouteAttributes(a.LocalPref is 0 ? null : a.LocalPref, a.Communities.Select(RouteAttributes.ParseCommunity), a.LargeCommunities.Select(RouteAttributes.ParseLargeCommunity))),
             a.Peers)).ToList();
         _speaker?.SetAnnouncements(routes);
     }
@@ -105,15 +106,16 @@ internal sealed partial class BgpSpeakerHost(
         peers = _speaker?.Status().Select(s => new
         {
             peer = s.Peer.ToString(),
+            vrf = s.Device,
             state = s.State.ToString(),
             advertised = s.AdvertisedPrefixes,
             establishedAt = s.EstablishedAt,
             lastError = s.LastError,
-            bfd = _speaker.BfdPeer(s.Peer) is { } bfd
+            bfd = _speaker.BfdPeer(s.Peer, s.Device) is { } bfd
                 ? new { state = bfd.State.ToString(), echo = bfd.EchoActive, echoUnavailable = bfd.EchoUnavailable, lastDownDiagnostic = bfd.LastDownDiagnostic?.ToString(), flaps = bfd.Flaps }
                 : null,
         }).ToList() ?? [],
-        problems = _problems,
+        problems = _problems.Concat(_speaker?.AnnouncementProblems() ?? []).ToList(),
         previousUncleanExit = _marker?.PreviousUncleanExit,
     };
 
@@ -171,7 +173,7 @@ internal sealed partial class BgpSpeakerHost(
 
         try
         {
-            var configured = NodePeers.For(node.Value.Name, document.Configuration, out var found);
+            var configured = NodePeers.For(node.Value.Name, document.Configuration, HostAddresses(), out var found);
             var problems = found.ToList();
             var peers = await _passwords.ResolveAsync(configured, document.PeerPasswords, problems, cancellationToken).ConfigureAwait(false);
             _problems = problems;
@@ -197,6 +199,11 @@ internal sealed partial class BgpSpeakerHost(
             _applying.Release();
         }
     }
+
+    /// <summary>The addresses on this host's interfaces (the node's, with hostNetwork), for a router ID of last resort.</summary>
+    private static List<HostAddress> HostAddresses() =>
+        [.. System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().SelectMany(i => i.GetIPProperties().UnicastAddresses
+            .Select(a => new HostAddress(a.Address, i.NetworkInterfaceType == System.Net.NetworkInformation.NetworkInterfaceType.Loopback)))];
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Configuration version {Version}: {Count} BGP peers for this node")]
     private static partial void LogPeersApplied(ILogger logger, long version, int count);

@@ -24,7 +24,8 @@ internal sealed record PrefixAnnouncement(
 /// <summary>What one node announces over BGP, from the intents. Pure.</summary>
 /// <remarks>
 /// MetalLB's rules: a node announces a Service's addresses when a BGPAdvertisement selects the node and the
-/// traffic policy allows it: Local, when the node has a ready endpoint; Cluster, when any node has one.
+/// traffic policy allows it: Local, when the node has an endpoint that can serve (ready, or serving while terminating);
+/// Cluster, when any endpoint can, even one no node hosts.
 /// </remarks>
 internal static class NodeAnnouncements
 {
@@ -35,7 +36,7 @@ internal static class NodeAnnouncements
         foreach (var intent in intents.Intents)
         {
             bool local = string.Equals(intent.ExternalTrafficPolicy, "Local", StringComparison.OrdinalIgnoreCase);
-            bool serves = local ? intent.NodesWithReadyEndpoints.Contains(node) : intent.NodesWithReadyEndpoints.Count > 0;
+            bool serves = local ? intent.NodesWithReadyEndpoints.Contains(node) : intent.AnyServingEndpoint;
             if (!serves)
             {
                 continue;

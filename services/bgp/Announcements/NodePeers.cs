@@ -8,6 +8,9 @@ using IronLb.Core.Configuration;
 
 namespace IronLb.Bgp.Announcements;
 
+/// <summary>One address on one of this host's interfaces.</summary>
+internal sealed record HostAddress(IPAddress Address, bool Loopback);
+
 /// <summary>The BGP sessions one node opens, from the BGPPeers whose nodeSelectors select it. Pure.</summary>
 /// <remarks>Follows MetalLB's reading of BGPPeer; where a field cannot be honoured the peer is left out with a reason.</remarks>
 internal static class NodePeers
@@ -25,12 +28,17 @@ internal static class NodePeers
     /// The sessions of <paramref name="node"/>; <paramref name="problems"/> says why any selected peer was left out, or
     /// which part of its configuration is not honoured.
     /// </summary>
-    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems)
+    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, out IReadOnlyList<string> problems) =>
+        For(node, configuration, [], out problems);
+
+    /// <summary>As above, with the addresses of this host's interfaces, from which a router ID is chosen when nothing else gives one.</summary>
+    public static IReadOnlyList<BgpPeerSettings> For(string node, ClusterConfiguration configuration, IReadOnlyList<HostAddress> host, out IReadOnlyList<string> problems)
     {
         var found = new List<string>();
         var self = configuration.Nodes.FirstOrDefault(n => n.Name == node);
         IReadOnlyDictionary<string, string> labels = self?.Metadata.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
         var peers = new List<BgpPeerSettings>();
+        var taken = new Dictionary<(IPAddress, string?), string>();
         foreach (var peer in configuration.BgpPeers)
         {
             if (peer.Spec.NodeSelectors.Count > 0 && !LabelSelector.AnyMatches(peer.Spec.NodeSelectors, labels))
@@ -38,8 +46,23 @@ internal static class NodePeers
                 continue;
             }
 
-            if (Resolve(peer, self, configuration) is { } settings)
+            if (Resolve(peer, self, host, configuration) is { } resolved)
             {
+                // One address may be a peer once per VRF: a second BGPPeer with both the same would be the same session.
+                if (taken.TryGetValue((resolved.PeerAddress, resolved.BindDevice), out var first))
+                {
+                    found.Add($"BGPPeer/{peer.Name}: same peerAddress and vrf as BGPPeer/{first} on this node; only BGPPeer/{first} runs");
+                    continue;
+                }
+
+                taken.Add((resolved.PeerAddress, resolved.BindDevice), peer.Name);
+                var settings = resolved;
+                if (settings.Bfd is not null && settings.BindDevice is not null)
+                {
+                    found.Add($"BGPPeer/{peer.Name}: bfdProfile is not supported on a vrf peer; the session runs without BFD");
+                    settings = settings with { Bfd = null };
+                }
+
                 peers.Add(settings);
                 if (EchoModeNotice(peer, settings) is { } notice)
                 {
@@ -56,10 +79,10 @@ internal static class NodePeers
         return peers;
     }
 
-    private static BgpPeerSettings? Resolve(BgpPeer peer, Node? node, ClusterConfiguration configuration)
+    private static BgpPeerSettings? Resolve(BgpPeer peer, Node? node, IReadOnlyList<HostAddress> host, ClusterConfiguration configuration)
     {
         var spec = peer.Spec;
-        if (!IPAddress.TryParse(spec.PeerAddress, out var address) || PeerAsn(spec) is not { } peerAsn || RouterId(spec, node) is not { } routerId)
+        if (!IPAddress.TryParse(spec.PeerAddress, out var address) || PeerAsn(spec) is not { } peerAsn || RouterId(spec, node, host) is not { } routerId)
         {
             return null;
         }
@@ -68,7 +91,9 @@ internal static class NodePeers
         return new BgpPeerSettings
         {
             Name = peer.Name,
-            LocalAsn = spec.MyAsn,
+
+            // localASN is what the peer sees of us, in OPEN and AS_PATH, as MetalLB's FRR "local-as ... no-prepend replace-as".
+            LocalAsn = LocalAsn(spec),
             PeerAsn = peerAsn,
             AnyExternalPeerAs = IsDynamicExternal(spec),
             PeerAddress = address,
@@ -100,18 +125,24 @@ internal static class NodePeers
             return $"neither peerASN nor a dynamicASN of \"internal\" or \"external\" (dynamicASN \"{spec.DynamicAsn}\")";
         }
 
-        return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP";
+        return $"no router ID: set spec.routerID, or give Node/{node?.Name ?? "(this node)"} an IPv4 InternalIP or an interface an IPv4 address";
     }
+
+    private static uint LocalAsn(BgpPeerSpec spec) => spec.LocalAsn != 0 ? spec.LocalAsn : spec.MyAsn;
 
     /// <summary>peerASN; for dynamicASN "internal" our own ASN (an iBGP session); for "external" 0, any other AS being accepted.</summary>
     private static uint? PeerAsn(BgpPeerSpec spec) => spec.PeerAsn != 0 ? spec.PeerAsn
-        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? spec.MyAsn
+        : string.Equals(spec.DynamicAsn, "internal", StringComparison.Ordinal) ? LocalAsn(spec)
         : IsDynamicExternal(spec) ? 0 : null;
 
     private static bool IsDynamicExternal(BgpPeerSpec spec) => spec.PeerAsn == 0 && string.Equals(spec.DynamicAsn, "external", StringComparison.Ordinal);
 
-    /// <summary>spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress: the address MetalLB would use.</summary>
-    private static uint? RouterId(BgpPeerSpec spec, Node? node)
+    /// <summary>
+    /// spec.routerID, else the node's IPv4 InternalIP, else an IPv4 sourceAddress; failing those, what MetalLB's FRR
+    /// (zebra) would pick on an IPv6-only node: the highest IPv4 address on a loopback interface, else the highest on
+    /// any interface, 127.0.0.0/8 left out.
+    /// </summary>
+    private static uint? RouterId(BgpPeerSpec spec, Node? node, IReadOnlyList<HostAddress> host)
     {
         var candidates = new[] { spec.RouterId }
             .Concat(node?.Addresses.Where(a => a.Type == "InternalIP").Select(a => a.Address) ?? [])
@@ -124,7 +155,12 @@ internal static class NodePeers
             }
         }
 
-        return null;
+        var usable = host.Where(h => h.Address.AddressFamily == AddressFamily.InterNetwork && h.Address.GetAddressBytes()[0] != 127)
+            .Select(h => (h.Loopback, Id: BinaryPrimitives.ReadUInt32BigEndian(h.Address.GetAddressBytes())))
+            .ToList();
+        return usable.Count == 0 ? null
+            : usable.Any(u => u.Loopback) ? usable.Where(u => u.Loopback).Max(u => u.Id)
+            : usable.Max(u => u.Id);
     }
 
     private static string? SecretPassword(BgpPeer peer, ClusterConfiguration configuration)

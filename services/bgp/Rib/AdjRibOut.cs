@@ -27,7 +27,7 @@ internal sealed class AdjRibOut
 
     public IReadOnlyDictionary<IPNetwork, RouteAttributes> Advertised => _advertised;
 
-    /// <summary>Replaces the desired routes; a prefix listed twice keeps its last attributes.</summary>
+    /// <summary>Replaces the desired routes: one per prefix, as <see cref="AnnouncementMerge"/> folds them; a prefix listed twice keeps its last attributes.</summary>
     public void SetDesired(IEnumerable<Announcement> announcements)
     {
         _desired.Clear();

@@ -20,6 +20,16 @@ internal sealed class RouteAttributes : IEquatable<RouteAttributes>
 
     public static RouteAttributes Default { get; } = new();
 
+    /// <summary>
+    /// The attributes of one route that two advertisements both give: communities of both kinds united. Null when
+    /// they cannot be one route: MetalLB refuses to merge differing local preferences, and MED or next hop are single
+    /// values too.
+    /// </summary>
+    public static RouteAttributes? TryMerge(RouteAttributes a, RouteAttributes b) =>
+        a.LocalPref != b.LocalPref || a.Med != b.Med || !Equals(a.NextHop, b.NextHop)
+            ? null
+            : new RouteAttributes(a.LocalPref, a.Communities.Concat(b.Communities), a.LargeCommunities.Concat(b.LargeCommunities), a.Med, a.NextHop);
+
     /// <summary>LOCAL_PREF for iBGP peers; null sends the default 100 (RFC 4271 §5.1.5 requires one on iBGP).</summary>
     public uint? LocalPref { get; }
 

@@ -58,7 +58,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         _logger = logger;
         _awaitingRoutes = restarting;
         _fsm = new BgpFsm(settings, time, this, logger) { RestartState = restarting };
-        _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null);
+        _status = new BgpPeerStatus(settings.PeerAddress, BgpState.Idle, 0, 0, 0, 0, null, null, settings.BindDevice);
     }
 
     public BgpPeerSettings Settings { get; }
@@ -138,6 +138,17 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
 
     void IBgpFsmHost.Send(BgpMessage message) => _connection?.Send(message);
 
+    private IPAddress? NextHop(IPAddress local, AddressFamily family, NegotiatedSession session)
+    {
+        if (local.AddressFamily == family)
+        {
+            return local;
+        }
+
+        var wanted = family == AddressFamily.InterNetwork ? BgpFamily.Ipv4Unicast : BgpFamily.Ipv6Unicast;
+        return session.Families.Contains(wanted) ? _sockets.SiblingAddress(local, family) : null;
+    }
+
     void IBgpFsmHost.OnEstablished(NegotiatedSession session)
     {
         _session = session;
@@ -145,11 +156,14 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         _establishedAt = _time.GetUtcNow();
         var local = _connection!.Local.Address;
         local = local.IsIPv4MappedToIPv6 ? local.MapToIPv4() : local;
+
+        // The other family's next hop (dualStackAddressFamily): an address of that family on the session's interface,
+        // as FRR takes it, unless one is configured.
         _context = new UpdateContext(
             Settings.LocalAsn,
             Settings.IsInternal,
-            Settings.Ipv4NextHop ?? (local.AddressFamily == AddressFamily.InterNetwork ? local : null),
-            Settings.Ipv6NextHop ?? (local.AddressFamily == AddressFamily.InterNetworkV6 ? local : null),
+            Settings.Ipv4NextHop ?? NextHop(local, AddressFamily.InterNetwork, session),
+            Settings.Ipv6NextHop ?? NextHop(local, AddressFamily.InterNetworkV6, session),
             session.CodecOptions);
         LogEstablished(_logger, Settings.PeerAddress, session.HoldTime.TotalSeconds, string.Join(",", session.Families));
 
@@ -361,7 +375,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private void Publish()
     {
         _closing.RemoveAll(t => t.IsCompleted);
-        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError);
+        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError, Settings.BindDevice);
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
             if (_waiters[i].Condition(_status))

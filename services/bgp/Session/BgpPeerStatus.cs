@@ -11,4 +11,5 @@ internal sealed record BgpPeerStatus(
     long UpdatesSent,
     long UpdatesReceived,
     DateTimeOffset? EstablishedAt,
-    string? LastError);
+    string? LastError,
+    string? Device = null);

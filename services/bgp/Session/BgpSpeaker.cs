@@ -5,6 +5,19 @@ using IronLb.Bgp.Transport;
 
 namespace IronLb.Bgp.Session;
 
+/// <summary>
+/// One session's identity: the peer's address and the device (VRF) it is reached through. Two BGPPeers may name one
+/// address in two VRFs, as MetalLB allows; they are two sessions.
+/// </summary>
+internal readonly record struct PeerKey(IPAddress Address, string? Device)
+{
+    public static PeerKey Of(BgpPeerSettings settings) => new(Normalize(settings.PeerAddress), string.IsNullOrEmpty(settings.BindDevice) ? null : settings.BindDevice);
+
+    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    public override string ToString() => Device is null ? Address.ToString() : $"{Address}%{Device}";
+}
+
 /// <summary>A route to announce and the peers (by BGPPeer name) it goes to; no names means every peer.</summary>
 internal sealed record PeerAnnouncement(Announcement Announcement, IReadOnlyCollection<string> Peers);
 
@@ -34,9 +47,10 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<IPAddress, BgpPeerSession> _peers = [];
+    private readonly Dictionary<PeerKey, BgpPeerSession> _peers = [];
     private IReadOnlyCollection<PeerAnnouncement> _announcements = [];
-    private readonly Dictionary<IPAddress, Bfd.BfdPeer> _bfdPeers = [];
+    private readonly Dictionary<PeerKey, Bfd.BfdPeer> _bfdPeers = [];
+    private readonly Dictionary<PeerKey, string> _conflicts = [];
     private BgpListener? _listener;
     private Bfd.BfdEndpoint? _bfd;
     private bool _announcementsKnown;
@@ -61,61 +75,73 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds, keeps or removes sessions so that they match <paramref name="peers"/>; a changed peer is restarted.</summary>
+    /// <summary>
+    /// Adds, keeps or removes sessions so that they match <paramref name="peers"/>; a changed peer is restarted. Peers
+    /// are told apart by address and device (VRF); of two with the same both, the first is kept.
+    /// </summary>
     public async Task SetPeersAsync(IEnumerable<BgpPeerSettings> peers, CancellationToken cancellationToken)
     {
         var stopping = new List<BgpPeerSession>();
         var stoppingBfd = new List<Bfd.BfdPeer>();
         lock (_gate)
         {
-            var wanted = peers.ToDictionary(p => Normalize(p.PeerAddress));
-            foreach (var (address, session) in _peers.ToList())
+            var wanted = new Dictionary<PeerKey, BgpPeerSettings>();
+            foreach (var peer in peers)
             {
-                if (!wanted.TryGetValue(address, out var settings) || settings != session.Settings)
+                wanted.TryAdd(PeerKey.Of(peer), peer);
+            }
+
+            foreach (var (key, session) in _peers.ToList())
+            {
+                if (!wanted.TryGetValue(key, out var settings) || settings != session.Settings)
                 {
-                    _peers.Remove(address);
+                    _peers.Remove(key);
+                    _conflicts.Remove(key);
                     stopping.Add(session);
-                    if (_bfdPeers.Remove(address, out var bfdPeer))
+                    if (_bfdPeers.Remove(key, out var bfdPeer))
                     {
                         stoppingBfd.Add(bfdPeer);
                     }
 
-                    if (!string.IsNullOrEmpty(session.Settings.Password))
+                    if (!string.IsNullOrEmpty(session.Settings.Password) && key.Device is null)
                     {
-                        _listener?.RemovePassword(address);
+                        _listener?.RemovePassword(key.Address);
                     }
                 }
             }
 
-            foreach (var (address, settings) in wanted)
+            foreach (var (key, settings) in wanted)
             {
-                if (_peers.ContainsKey(address))
+                var address = key.Address;
+                if (_peers.ContainsKey(key))
                 {
                     continue;
                 }
 
                 var restarting = GracefulRestart.RestartMarker.IsRestarting(settings, _settings.PreviousUncleanExit, _time.GetUtcNow());
                 var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>(), restarting);
-                if (!string.IsNullOrEmpty(settings.Password))
+                // The listener is in the default VRF: only sessions there take its connections and need its keys.
+                if (!string.IsNullOrEmpty(settings.Password) && key.Device is null)
                 {
                     _listener?.SetPassword(settings.PeerAddress, settings.Password);
                 }
 
-                _peers[address] = session;
+                _peers[key] = session;
 
                 // A restarting session must not send End-of-RIB before it knows the routes: the peer would drop the
                 // stale ones we are about to re-send. It gets them with the first SetAnnouncements.
                 if (!restarting || _announcementsKnown)
                 {
-                    session.SetAnnouncements(For(settings, _announcements));
+                    Offer(session, _announcements);
                 }
 
                 session.Start();
-                if (settings.Bfd is { } bfd)
+                // BFD's sockets live in the default VRF; a VRF peer's settings never carry BFD (NodePeers says why).
+                if (settings.Bfd is { } bfd && key.Device is null)
                 {
                     // An ebgpMultiHop peer is not on our link: multi-hop BFD (RFC 5883), as MetalLB's FRR would run it.
                     _bfd ??= new Bfd.BfdEndpoint(_sockets, _time, _logger);
-                    _bfdPeers[address] = _bfd.Add(address, settings.SourceAddress, multihop: settings.EbgpMultihopTtl is not null, bfd, (from, to) =>
+                    _bfdPeers[key] = _bfd.Add(address, settings.SourceAddress, multihop: settings.EbgpMultihopTtl is not null, bfd, (from, to) =>
                     {
                         if (from == Bfd.BfdState.Up && to == Bfd.BfdState.Down)
                         {
@@ -148,7 +174,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
             _announcementsKnown = true;
             foreach (var session in _peers.Values)
             {
-                session.SetAnnouncements(For(session.Settings, announcements));
+                Offer(session, announcements);
             }
         }
     }
@@ -162,23 +188,23 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     }
 
     /// <summary>The BFD state towards a peer, or null when BFD is not configured for it.</summary>
-    public Bfd.BfdState? BfdState(IPAddress address) => BfdPeer(address)?.State;
+    public Bfd.BfdState? BfdState(IPAddress address, string? device = null) => BfdPeer(address, device)?.State;
 
     /// <summary>The BFD session towards a peer, or null when BFD is not configured for it.</summary>
-    public Bfd.BfdPeer? BfdPeer(IPAddress address)
+    public Bfd.BfdPeer? BfdPeer(IPAddress address, string? device = null)
     {
         lock (_gate)
         {
-            return _bfdPeers.GetValueOrDefault(Normalize(address));
+            return _bfdPeers.GetValueOrDefault(new PeerKey(PeerKey.Normalize(address), device));
         }
     }
 
-    /// <summary>The session for a peer address, for waiting on it.</summary>
-    public BgpPeerSession? Peer(IPAddress address)
+    /// <summary>The session for a peer address (in the default VRF unless <paramref name="device"/> names one), for waiting on it.</summary>
+    public BgpPeerSession? Peer(IPAddress address, string? device = null)
     {
         lock (_gate)
         {
-            return _peers.GetValueOrDefault(Normalize(address));
+            return _peers.GetValueOrDefault(new PeerKey(PeerKey.Normalize(address), device));
         }
     }
 
@@ -233,18 +259,50 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
     [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "BFD to {Peer} went down: taking the BGP session down")]
     private static partial void LogBfdDown(ILogger logger, IPAddress peer);
 
-    private static List<Announcement> For(BgpPeerSettings peer, IReadOnlyCollection<PeerAnnouncement> announcements) =>
-        announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(peer.Name)).Select(a => a.Announcement).ToList();
+    /// <summary>Why some peers keep their previous routes: prefixes whose advertisements disagree on LOCAL_PREF.</summary>
+    public IReadOnlyList<string> AnnouncementProblems()
+    {
+        lock (_gate)
+        {
+            return [.. _conflicts.Values];
+        }
+    }
 
-    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>
+    /// Hands a session its routes, one per prefix with the advertisements' communities united. When two of them give
+    /// one prefix different LOCAL_PREFs the session keeps the routes it had, as MetalLB's speaker refuses such an
+    /// update, and the conflict is reported.
+    /// </summary>
+    private void Offer(BgpPeerSession session, IReadOnlyCollection<PeerAnnouncement> announcements)
+    {
+        var name = session.Settings.Name;
+        var routes = AnnouncementMerge.Merge(
+            announcements.Where(a => a.Peers.Count == 0 || a.Peers.Contains(name)).Select(a => a.Announcement),
+            out var conflicts);
+        var key = PeerKey.Of(session.Settings);
+        if (conflicts.Count > 0)
+        {
+            var text = string.Join(", ", conflicts.Select(c => c.ToString()));
+            _conflicts[key] = $"BGPPeer/{name} ({session.Settings.PeerAddress}): kept its previous routes: BGPAdvertisements give {text} different localPref values";
+            LogLocalPrefConflict(_logger, name, text);
+            return;
+        }
+
+        _conflicts.Remove(key);
+        session.SetAnnouncements(routes);
+    }
+
+    [LoggerMessage(EventId = 4121, Level = LogLevel.Warning, Message = "BGPPeer {Peer}: advertisements give {Prefixes} different localPref values; the peer keeps its previous routes")]
+    private static partial void LogLocalPrefConflict(ILogger logger, string peer, string prefixes);
 
     private bool OnAccepted(Socket socket)
     {
-        var remote = Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
+        // The listener is not bound to a device, so it hears the default VRF only; a session in a VRF connects out of it.
+        var remote = PeerKey.Normalize(((IPEndPoint)socket.RemoteEndPoint!).Address);
         BgpPeerSession? session;
         lock (_gate)
         {
-            session = _peers.GetValueOrDefault(remote);
+            session = _peers.GetValueOrDefault(new PeerKey(remote, null));
         }
 
         if (session is null)

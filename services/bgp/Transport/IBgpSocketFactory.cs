@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace IronLb.Bgp.Transport;
@@ -13,6 +14,9 @@ internal interface IBgpSocketFactory
 
     /// <summary>An AF_PACKET socket for IPv4 packets without their link-layer header, for BFD echo (needs CAP_NET_RAW).</summary>
     Socket CreateIpv4Packet();
+
+    /// <summary>An address of <paramref name="family"/> on the interface that holds <paramref name="local"/>, in the sockets' network namespace.</summary>
+    IPAddress? SiblingAddress(IPAddress local, AddressFamily family) => InterfaceAddresses.Sibling(local, family);
 }
 
 /// <summary>Sockets in the process's own network namespace.</summary>

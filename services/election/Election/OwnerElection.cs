@@ -118,7 +118,7 @@ internal static class OwnerElection
         public static Dictionary<string, AddressGroup>.ValueCollection From(IntentSet intents, IReadOnlySet<string> liveNodes)
         {
             var announced = intents.Intents
-                .Where(i => i.Layer2.Count > 0 && i.NodesWithReadyEndpoints.Count > 0 && i.Addresses.Count > 0)
+                .Where(i => i.Layer2.Count > 0 && i.AnyServingEndpoint && i.Addresses.Count > 0)
                 .OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)
                 .ToList();
             var root = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using IronLb.Core.Configuration;
 namespace IronLb.Ipam.Allocation;
 
 /// <summary>How a Service gets addresses: explicit request, named pool, or MetalLB's pool order.</summary>

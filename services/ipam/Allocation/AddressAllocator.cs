@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using IronLb.Core.Configuration;
 
 namespace IronLb.Ipam.Allocation;
 

@@ -1,3 +1,5 @@
+using IronLb.Core.Configuration;
+
 namespace IronLb.Ipam.Allocation;
 
 /// <summary>A contiguous, inclusive block of addresses of one family: what one entry of IPAddressPool.spec.addresses denotes.</summary>
@@ -15,59 +17,32 @@ public readonly record struct AddressRange(IpFamily Family, UInt128 First, UInt1
 
     public IpAddressValue LastAddress => new(Family, Last);
 
-    /// <summary>Parses "CIDR" or "FIRST-LAST" the way IPAddressPool.spec.addresses spells them.</summary>
+    /// <summary>
+    /// Parses "CIDR" or "FIRST-LAST" the way IPAddressPool.spec.addresses spells them, with the one parser the
+    /// validator uses too (<see cref="IpAddressRange"/>), so that what validates is what gets allocated.
+    /// </summary>
     public static bool TryParse(string? text, out AddressRange range, out string? error)
     {
         range = default;
-        error = null;
         if (string.IsNullOrWhiteSpace(text))
         {
             error = "empty address range";
             return false;
         }
 
-        text = text.Trim();
-        var dash = text.IndexOf('-', StringComparison.Ordinal);
-        if (dash >= 0)
+        if (!IpAddressRange.TryParse(text.Trim(), out var parsed, out var reason))
         {
-            if (!IpAddressValue.TryParse(text[..dash], out var first) || !IpAddressValue.TryParse(text[(dash + 1)..], out var last))
-            {
-                error = $"invalid address range '{text}'";
-                return false;
-            }
-
-            if (first.Family != last.Family)
-            {
-                error = $"address range '{text}' mixes IPv4 and IPv6";
-                return false;
-            }
-
-            if (first.Value > last.Value)
-            {
-                error = $"address range '{text}' ends before it starts";
-                return false;
-            }
-
-            range = new(first.Family, first.Value, last.Value);
-            return true;
-        }
-
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0 || !IpAddressValue.TryParse(text[..slash], out var network)
-            || !int.TryParse(text.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix)
-            || prefix > network.Family.Bits())
-        {
-            error = $"invalid CIDR '{text}'";
+            error = reason;
             return false;
         }
 
-        // Host bits set in the network part are ignored, as Go's net.ParseCIDR (MetalLB) does.
-        var hostBits = network.Family.Bits() - prefix;
-        var hostMask = hostBits == 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
-        var first128 = network.Value & ~hostMask & network.Family.MaxValue();
-        range = new(network.Family, first128, first128 | hostMask);
+        range = From(parsed);
+        error = null;
         return true;
     }
+
+    /// <summary>The allocator's view of a range the configuration model parsed.</summary>
+    public static AddressRange From(IpAddressRange range) => new(range.Family, range.First, range.Last);
 
     public static AddressRange Parse(string text) =>
         TryParse(text, out var range, out var error) ? range : throw new FormatException(error);

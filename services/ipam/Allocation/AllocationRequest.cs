@@ -1,3 +1,4 @@
+using IronLb.Core.Configuration;
 namespace IronLb.Ipam.Allocation;
 
 /// <summary>spec.ipFamilyPolicy of a Service.</summary>

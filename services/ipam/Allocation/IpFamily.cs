@@ -1,16 +1,8 @@
+using IronLb.Core.Configuration;
+
 namespace IronLb.Ipam.Allocation;
 
-/// <summary>An IP address family; IPv4 and IPv6 are separate address spaces.</summary>
-public enum IpFamily
-{
-    /// <summary>32-bit addresses.</summary>
-    IPv4,
-
-    /// <summary>128-bit addresses.</summary>
-    IPv6,
-}
-
-/// <summary>Per-family facts used by the address arithmetic.</summary>
+/// <summary>Per-family facts used by the address arithmetic, on the one <see cref="IpFamily"/> the configuration model defines.</summary>
 internal static class IpFamilies
 {
     public static int Bits(this IpFamily family) => family == IpFamily.IPv4 ? 32 : 128;

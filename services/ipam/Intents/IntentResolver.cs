@@ -6,8 +6,8 @@ namespace IronLb.Ipam.Intents;
 
 /// <summary>
 /// Turns assignments into announcement intents: for each Service with addresses, the L2 and BGP
-/// advertisements that select its pool, resolved against nodes and community aliases, plus its traffic
-/// policy and the nodes that hold its ready endpoints.
+/// advertisements that select its pool and (by serviceSelectors, when they have any) the Service, resolved against nodes and community aliases, plus its traffic
+/// policy and where its endpoints that can serve are.
 /// </summary>
 internal static class IntentResolver
 {
@@ -25,20 +25,23 @@ internal static class IntentResolver
         // MetalLB never announces from a node labelled exclude-from-external-load-balancers, nor from one whose
         // network is unavailable.
         var announcingNodes = configuration.Nodes.Where(n => !n.ExcludedFromExternalLoadBalancers && !n.IsNetworkUnavailable).ToArray();
-        var readyNodes = ReadyNodesByService(configuration);
+        var serving = ServingEndpointsByService(configuration);
 
         var intents = new List<AnnouncementIntent>();
         foreach (var assignment in assignments.OrderBy(a => a.Service))
         {
             pools.TryGetValue(assignment.Pool, out var pool);
             services.TryGetValue(assignment.Service, out var service);
+            IReadOnlyDictionary<string, string> labels = service?.Metadata.Labels ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
             var layer2 = configuration.L2Advertisements
                 .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .Where(ad => LabelSelector.AnyMatches(ad.Spec.ServiceSelectors, labels))
                 .OrderBy(ad => ad.Name, StringComparer.Ordinal)
                 .Select(ad => new Layer2Announcement(ad.Name, NodesFor(ad.Spec.NodeSelectors, announcingNodes), [.. ad.Spec.Interfaces]))
                 .ToArray();
             var bgp = configuration.BgpAdvertisements
                 .Where(ad => pool is not null && SelectsPool(ad.Spec.IpAddressPools, ad.Spec.IpAddressPoolSelectors, pool))
+                .Where(ad => LabelSelector.AnyMatches(ad.Spec.ServiceSelectors, labels))
                 .OrderBy(ad => ad.Name, StringComparer.Ordinal)
                 .Select(ad => ResolveBgp(ad, announcingNodes, aliases))
                 .ToArray();
@@ -51,7 +54,8 @@ internal static class IntentResolver
                 layer2,
                 bgp,
                 service?.Spec.ExternalTrafficPolicy ?? ServiceSpec.TrafficPolicyCluster,
-                readyNodes.TryGetValue(assignment.Service, out var nodes) ? nodes : []));
+                serving.TryGetValue(assignment.Service, out var endpoints) ? endpoints.Nodes : [],
+                endpoints.Any));
         }
 
         return intents;
@@ -95,12 +99,29 @@ internal static class IntentResolver
             [.. advertisement.Spec.Peers.Order(StringComparer.Ordinal)]);
     }
 
-    private static Dictionary<ServiceKey, string[]> ReadyNodesByService(ClusterConfiguration configuration) =>
+    /// <summary>
+    /// Per Service, the nodes with an endpoint that can serve, and whether any endpoint can, on a node or not.
+    /// MetalLB judges by address: an address that some slice reports as unable to serve does not count, wherever
+    /// else it appears ready.
+    /// </summary>
+    private static Dictionary<ServiceKey, (string[] Nodes, bool Any)> ServingEndpointsByService(ClusterConfiguration configuration) =>
         configuration.EndpointSlices
             .Where(s => s.ServiceName is not null)
             .GroupBy(s => new ServiceKey(s.Namespace, s.ServiceName!))
-            .ToDictionary(
-                g => g.Key,
-                g => g.SelectMany(s => s.Endpoints).Where(e => e.IsReady && !string.IsNullOrEmpty(e.NodeName))
-                    .Select(e => e.NodeName!).Distinct().Order(StringComparer.Ordinal).ToArray());
+            .ToDictionary(g => g.Key, g => Serving([.. g.SelectMany(s => s.Endpoints)]));
+
+    private static (string[] Nodes, bool Any) Serving(IReadOnlyList<Core.Configuration.Endpoint> endpoints)
+    {
+        // Local looks at one node's endpoints only, as MetalLB filters by node before it judges the addresses.
+        var nodes = endpoints.Where(e => !string.IsNullOrEmpty(e.NodeName)).GroupBy(e => e.NodeName!, StringComparer.Ordinal)
+            .Where(g => AnyCanServe([.. g])).Select(g => g.Key).Order(StringComparer.Ordinal).ToArray();
+        return (nodes, AnyCanServe(endpoints));
+    }
+
+    // The API gives every endpoint at least one address; one without is judged by its own conditions.
+    private static bool AnyCanServe(IReadOnlyList<Core.Configuration.Endpoint> endpoints)
+    {
+        var unable = endpoints.Where(e => !e.CanServe).SelectMany(e => e.Addresses).ToHashSet(StringComparer.Ordinal);
+        return endpoints.Any(e => e.CanServe && (e.Addresses.Count == 0 || e.Addresses.Any(a => !unable.Contains(a))));
+    }
 }

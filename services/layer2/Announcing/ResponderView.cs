@@ -31,15 +31,19 @@ internal sealed class ResponderView
 
     public FrozenDictionary<string, InterfaceBinding> Bindings { get; }
 
-    public static ResponderView Build(IEnumerable<OwnedAddress> owned, IReadOnlyList<LinkInterface> interfaces)
+    /// <param name="owned">The addresses this node owns.</param>
+    /// <param name="interfaces">This node's interfaces.</param>
+    /// <param name="exclusion">Interfaces never answered on; null is MetalLB's default metallb-excludel2 list.</param>
+    public static ResponderView Build(IEnumerable<OwnedAddress> owned, IReadOnlyList<LinkInterface> interfaces, InterfaceExclusion? exclusion = null)
     {
         ArgumentNullException.ThrowIfNull(owned);
+        exclusion ??= InterfaceExclusion.Default;
         var perInterface = new Dictionary<string, (LinkInterface Interface, HashSet<IPAddress> Addresses)>(StringComparer.Ordinal);
         var all = new HashSet<IPAddress>();
         foreach (var record in owned)
         {
             all.Add(record.Address);
-            foreach (var link in InterfaceSelection.Select(record, interfaces))
+            foreach (var link in InterfaceSelection.Select(record, interfaces, exclusion))
             {
                 if (!perInterface.TryGetValue(link.Name, out var entry))
                 {

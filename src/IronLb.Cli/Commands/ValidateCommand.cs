@@ -9,7 +9,7 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var directory = new Argument<DirectoryInfo>("DIR") { Description = "Folder of MetalLB manifests (*.yaml, *.yml, *.json; searched recursively)." };
-        var command = new Command("validate", "Validate a folder of MetalLB manifests. Exit 0 when valid; otherwise exit 1 and print each error as 'FILE: KIND/NAME: message'.")
+        var command = new Command("validate", "Validate a folder of MetalLB manifests. Exit 0 when valid; otherwise exit 1 and print each error as 'FILE: KIND/NAME: message'. Fields IronLB ignores or does not act on as MetalLB does are printed as 'warning: FILE: KIND/NAME: message' and do not fail validation.")
         {
             directory,
         };
@@ -25,10 +25,16 @@ internal static class ValidateCommand
             return 2;
         }
 
-        var errors = ConfigurationValidator.LoadAndValidate(directory.FullName, out var configuration);
+        var errors = ConfigurationValidator.LoadAndValidate(directory.FullName, out var configuration, out var warnings);
         foreach (var error in errors)
         {
             output.WriteLine(error.ToString());
+        }
+
+        // Warnings never fail validation: they name what IronLB accepts but does not do as MetalLB would.
+        foreach (var warning in warnings)
+        {
+            output.WriteLine("warning: " + warning);
         }
 
         if (errors.Count > 0)

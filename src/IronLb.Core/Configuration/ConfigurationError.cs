@@ -20,5 +20,8 @@ public sealed record ConfigurationError(string File, string Kind, string Name, s
 /// <summary>What the loader produced: the objects it could read and every problem it met.</summary>
 public sealed record ManifestLoadResult(ClusterConfiguration Configuration, IReadOnlyList<ConfigurationError> Errors)
 {
+    /// <summary>Fields of metallb.io objects that IronLB does not read, so does not act on: said, never silently dropped.</summary>
+    public IReadOnlyList<ConfigurationError> Warnings { get; init; } = [];
+
     public bool Succeeded => Errors.Count == 0;
 }

@@ -22,7 +22,11 @@ public sealed record IntentSet(long Version, IReadOnlyList<AnnouncementIntent> I
 /// <param name="Layer2">The L2Advertisements that apply, resolved.</param>
 /// <param name="Bgp">The BGPAdvertisements that apply, resolved.</param>
 /// <param name="ExternalTrafficPolicy">"Cluster" or "Local".</param>
-/// <param name="NodesWithReadyEndpoints">Nodes with at least one ready endpoint of the Service, sorted.</param>
+/// <param name="NodesWithReadyEndpoints">Nodes with at least one endpoint of the Service that can serve (ready, or serving while terminating), sorted.</param>
+/// <param name="HasServingEndpoints">
+/// Whether any endpoint of the Service can serve, on a node or on none (a Service without a selector, a hand-written
+/// EndpointSlice): what the Cluster traffic policy needs. False in documents written before it existed.
+/// </param>
 public sealed record AnnouncementIntent(
     string Namespace,
     string Name,
@@ -31,7 +35,12 @@ public sealed record AnnouncementIntent(
     IReadOnlyList<Layer2Announcement> Layer2,
     IReadOnlyList<BgpAnnouncement> Bgp,
     string ExternalTrafficPolicy,
-    IReadOnlyList<string> NodesWithReadyEndpoints);
+    IReadOnlyList<string> NodesWithReadyEndpoints,
+    bool HasServingEndpoints = false)
+{
+    /// <summary>Whether any endpoint can serve; older documents without <see cref="HasServingEndpoints"/> fall back to the node list.</summary>
+    public bool AnyServingEndpoint => HasServingEndpoints || NodesWithReadyEndpoints.Count > 0;
+}
 
 /// <summary>One L2Advertisement applied to one Service.</summary>
 /// <param name="Advertisement">The L2Advertisement's name.</param>

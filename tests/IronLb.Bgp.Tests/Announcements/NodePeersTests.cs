@@ -50,7 +50,6 @@ public class NodePeersTests
               connectTime: 3s
               password: s3cret
               ebgpMultiHop: true
-              vrf: red
               enableGracefulRestart: true
               bfdProfile: fast
             """);
@@ -67,7 +66,7 @@ public class NodePeersTests
         Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3)), (peer.HoldTime, peer.KeepaliveTime, peer.ConnectRetryTime));
         Assert.Equal("s3cret", peer.Password);
         Assert.Equal(255, peer.EbgpMultihopTtl);
-        Assert.Equal("red", peer.BindDevice);
+        Assert.Null(peer.BindDevice);
         Assert.True(peer.GracefulRestart);
         Assert.Equal([BgpFamily.Ipv4Unicast], peer.Families);
         Assert.Equal((TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(100), (byte)4), (peer.Bfd!.DesiredMinTx, peer.Bfd.RequiredMinRx, peer.Bfd.DetectMultiplier));
@@ -205,9 +204,111 @@ public class NodePeersTests
             spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1"}
             """);
 
-        var peers = NodePeers.For("node9", configuration, out var problems);
+        var peers = NodePeers.For("node9", configuration, [new HostAddress(IPAddress.Loopback, true), new HostAddress(IPAddress.Parse("2001:db8:1::11"), false)], out var problems);
 
         Assert.Empty(peers);
         Assert.Contains("BGPPeer/v6only: no router ID", Assert.Single(problems), StringComparison.Ordinal);
+    }
+
+    private const string Ipv6OnlyNode = """
+        apiVersion: v1
+        kind: Node
+        metadata: {name: v6node}
+        status: {addresses: [{type: InternalIP, address: "2001:db8:1::11"}]}
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: v6, namespace: metallb-system}
+        spec: {myASN: 64501, peerASN: 64500, peerAddress: "2001:db8:1::1"}
+        """;
+
+    [Fact]
+    public void For_NodeWithoutIpv4InternalIp_HighestInterfaceIpv4AsFrrWouldPick()
+    {
+        HostAddress[] host = [new(IPAddress.Loopback, true), new(IPAddress.Parse("192.0.2.200"), false), new(IPAddress.Parse("198.51.100.7"), false), new(IPAddress.Parse("2001:db8:1::11"), false)];
+
+        var peer = Assert.Single(NodePeers.For("v6node", Load(Ipv6OnlyNode), host, out var problems));
+
+        Assert.Empty(problems);
+        Assert.Equal(0xC6336407u, peer.RouterId);
+    }
+
+    [Fact]
+    public void For_NodeWithoutIpv4InternalIp_LoopbackAddressPreferred()
+    {
+        HostAddress[] host = [new(IPAddress.Parse("192.0.2.200"), false), new(IPAddress.Parse("192.0.2.9"), true)];
+
+        var peer = Assert.Single(NodePeers.For("v6node", Load(Ipv6OnlyNode), host, out _));
+
+        Assert.Equal(0xC0000209u, peer.RouterId);
+    }
+
+    private static string Peer(string name, string address, string extra = "") => $$"""
+
+        ---
+        apiVersion: metallb.io/v1beta2
+        kind: BGPPeer
+        metadata: {name: {{name}}, namespace: metallb-system}
+        spec: {myASN: 64501, peerASN: 64500, peerAddress: {{address}}{{extra}}}
+        """;
+
+    [Fact]
+    public void For_OneAddressInTwoVrfs_BothSessionsRun()
+    {
+        var configuration = Load(Nodes + Peer("default", "192.0.2.1") + Peer("red", "192.0.2.1", ", vrf: red") + Peer("blue", "192.0.2.1", ", vrf: blue"));
+
+        var peers = NodePeers.For("node1", configuration, out var problems);
+
+        Assert.Empty(problems);
+        Assert.Equal([null, "red", "blue"], peers.Select(p => p.BindDevice));
+        Assert.All(peers, p => Assert.Equal(IPAddress.Parse("192.0.2.1"), p.PeerAddress));
+    }
+
+    [Fact]
+    public void For_OneAddressTwiceInOneVrf_FirstRunsAndTheSecondIsReported()
+    {
+        var configuration = Load(Nodes + Peer("a", "192.0.2.1", ", vrf: red") + Peer("b", "192.0.2.1", ", vrf: red, holdTime: 30s"));
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Equal("a", peer.Name);
+        Assert.Equal("BGPPeer/b: same peerAddress and vrf as BGPPeer/a on this node; only BGPPeer/a runs", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void For_VrfPeerWithBfdProfile_RunsWithoutBfdAndSaysSo()
+    {
+        var configuration = Load(Nodes + """
+
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BFDProfile
+            metadata: {name: fast, namespace: metallb-system}
+            spec: {}
+            """ + Peer("red", "192.0.2.1", ", vrf: red, bfdProfile: fast"));
+
+        var peer = Assert.Single(NodePeers.For("node1", configuration, out var problems));
+
+        Assert.Null(peer.Bfd);
+        Assert.Equal("BGPPeer/red: bfdProfile is not supported on a vrf peer; the session runs without BFD", Assert.Single(problems));
+    }
+
+    [Fact]
+    public void For_LocalAsn_IsTheAsThePeerSeesAndMakesDynamicInternalMatchIt()
+    {
+        var configuration = Load(Nodes + Peer("fixed", "192.0.2.1", ", localASN: 64999") + """
+
+            ---
+            apiVersion: metallb.io/v1beta2
+            kind: BGPPeer
+            metadata: {name: dyn, namespace: metallb-system}
+            spec: {myASN: 64501, dynamicASN: internal, peerAddress: 192.0.2.2, localASN: 64999}
+            """);
+
+        var peers = NodePeers.For("node1", configuration, out _).ToDictionary(p => p.Name);
+
+        Assert.Equal((64999u, 64500u), (peers["fixed"].LocalAsn, peers["fixed"].PeerAsn));
+        Assert.False(peers["fixed"].IsInternal);
+        Assert.Equal((64999u, 64999u), (peers["dyn"].LocalAsn, peers["dyn"].PeerAsn));
     }
 }

@@ -225,7 +225,7 @@ public sealed class FrrInteropTests
         await speaker.SetPeersAsync([Peer(1) with { BindDevice = "lo" }], cts.Token);
         var throughLo = await Lab.EventuallyAsync(() => speaker.Status()[0].State >= BgpState.OpenSent, TimeSpan.FromSeconds(4), cts.Token);
         await speaker.SetPeersAsync([Peer(1) with { BindDevice = "eth0" }], cts.Token);
-        await speaker.Peer(IPAddress.Parse(Lab.RouterV4))!.WaitForAsync(s => s.State == BgpState.Established, cts.Token);
+        await speaker.Peer(IPAddress.Parse(Lab.RouterV4), "eth0")!.WaitForAsync(s => s.State == BgpState.Established, cts.Token);
 
         Assert.False(throughLo);
     }

@@ -131,6 +131,36 @@ internal sealed class Lab : IDisposable
         return "198.51.100.10";
     }
 
+    /// <summary>
+    /// Adds "PREFIX-rtr2", a second router with the same address as the first (192.0.2.1), on a link of its own to
+    /// node <paramref name="node"/>, whose end is "eth1" (192.0.2.11 again): the same router address twice, as in two VRFs.
+    /// Returns the namespace.
+    /// </summary>
+    public string AddTwinRouter(int node)
+    {
+        var twin = Prefix + "-rtr2";
+        AddNamespace(twin);
+        Run("ip", "link", "add", "eth0", "netns", twin, "type", "veth", "peer", "name", "eth1", "netns", Node(node));
+        Run("ip", "-n", twin, "addr", "add", RouterV4 + "/24", "dev", "eth0");
+        Run("ip", "-n", twin, "link", "set", "eth0", "up");
+        Run("ip", "-n", Node(node), "addr", "add", NodeV4(node) + "/24", "dev", "eth1");
+        Run("ip", "-n", Node(node), "link", "set", "eth1", "up");
+        return twin;
+    }
+
+    /// <summary>Puts a node's interface into a new VRF device; false when this kernel has no VRF support (no vrf module).</summary>
+    public bool TryAddVrf(int node, string device, string vrf, int table)
+    {
+        if (Shell.Run(TimeSpan.FromSeconds(30), "ip", "-n", Node(node), "link", "add", vrf, "type", "vrf", "table", table.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode != 0)
+        {
+            return false;
+        }
+
+        Run("ip", "-n", Node(node), "link", "set", vrf, "up");
+        Run("ip", "-n", Node(node), "link", "set", device, "master", vrf);
+        return true;
+    }
+
     /// <summary>Takes a node's bridge port down or up, which cuts its link without touching its addresses.</summary>
     public void SetNodeLink(int node, bool up) => Run("ip", "-n", Prefix + "-lan", "link", "set", $"p{node}", up ? "up" : "down");
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using IronLb.Bgp.Transport;
@@ -7,14 +8,14 @@ namespace IronLb.Bgp.Tests.Interop;
 
 /// <summary>
 /// Creates sockets inside a named network namespace. A dedicated thread enters the namespace with setns(2) once and
-/// creates every socket; a socket keeps the namespace it was created in, so the rest of the speaker runs on ordinary
+/// creates every socket (and reads the namespace's interfaces); a socket keeps the namespace it was created in, so the rest of the speaker runs on ordinary
 /// pool threads. This keeps the speaker in the test process, where the test can watch its state directly, instead of
 /// a helper process started with `ip netns exec`.
 /// </summary>
 internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
 {
     private const int CloneNewNet = 0x40000000;
-    private readonly BlockingCollection<(AddressFamily Family, SocketType Type, ProtocolType Protocol, TaskCompletionSource<Socket> Result)> _requests = [];
+    private readonly BlockingCollection<Action> _work = [];
     private readonly Thread _thread;
 
     public NetnsSocketFactory(string netns)
@@ -31,18 +32,36 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
 
     public Socket CreateIpv4Packet() => Create(AddressFamily.Packet, SocketType.Dgram, LinkLayer.Ipv4Protocol);
 
+    /// <summary>Read on the namespace's own thread, where the interfaces are the namespace's.</summary>
+    public IPAddress? SiblingAddress(IPAddress local, AddressFamily family)
+    {
+        var result = new TaskCompletionSource<IPAddress?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _work.Add(() => result.SetResult(InterfaceAddresses.Sibling(local, family)));
+        return result.Task.GetAwaiter().GetResult();
+    }
+
     private Socket Create(AddressFamily family, SocketType type, ProtocolType protocol)
     {
         var result = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add((family, type, protocol, result));
+        _work.Add(() =>
+        {
+            try
+            {
+                result.SetResult(new Socket(family, type, protocol));
+            }
+            catch (SocketException ex)
+            {
+                result.SetException(ex);
+            }
+        });
         return result.Task.GetAwaiter().GetResult();
     }
 
     public void Dispose()
     {
-        _requests.CompleteAdding();
+        _work.CompleteAdding();
         _thread.Join(TimeSpan.FromSeconds(5));
-        _requests.Dispose();
+        _work.Dispose();
     }
 
     private void Run(string netns, TaskCompletionSource entered)
@@ -57,16 +76,9 @@ internal sealed class NetnsSocketFactory : IBgpSocketFactory, IDisposable
         }
 
         entered.SetResult();
-        foreach (var (family, type, protocol, result) in _requests.GetConsumingEnumerable())
+        foreach (var work in _work.GetConsumingEnumerable())
         {
-            try
-            {
-                result.SetResult(new Socket(family, type, protocol));
-            }
-            catch (SocketException ex)
-            {
-                result.SetException(ex);
-            }
+            work();
         }
     }
 

@@ -123,4 +123,46 @@ public sealed class AdvertisementValidationTests
                 "apiVersion: metallb.io/v1beta1\nkind: BFDProfile\nmetadata: { name: echo }\nspec: { echoMode: true }",
                 TestManifests.Peer("myASN: 64500\npeerASN: 64501\npeerAddress: 2001:db8:1::1\nbfdProfile: echo"),
                 TestManifests.BgpAdvertisement("ipAddressPools: [pool-v6]")));
+
+    [Theory]
+    [InlineData("aggregationLength: 28", "spec.serviceSelectors and spec.aggregationLength are mutually exclusive (aggregationLength must stay 32)")]
+    [InlineData("aggregationLengthV6: 64", "spec.serviceSelectors and spec.aggregationLengthV6 are mutually exclusive (aggregationLengthV6 must stay 128)")]
+    public void Validate_ServiceSelectorsWithAggregation_IsAnError(string aggregation, string message) =>
+        Assert.Equal(
+            ["test.yaml: BGPAdvertisement/adv-a: " + message],
+            Messages(TestManifests.Pool, V6Pool, TestManifests.BgpAdvertisement("serviceSelectors: [{ matchLabels: { tier: gold } }]\n" + aggregation)));
+
+    [Fact]
+    public void Validate_ServiceSelectorsWithDefaultAggregation_IsValid() =>
+        Assert.Empty(Messages(TestManifests.Pool, TestManifests.BgpAdvertisement("serviceSelectors: [{ matchLabels: { tier: gold } }]\naggregationLength: 32")));
+
+    [Fact]
+    public void Validate_DuplicateServiceSelector_IsAnError() =>
+        Assert.Equal(
+            ["test.yaml: L2Advertisement/l2: spec.serviceSelectors[1]: duplicate label selector {tier=gold}"],
+            Messages(TestManifests.Pool, "apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: { name: l2 }\nspec: { serviceSelectors: [{ matchLabels: { tier: gold } }, { matchLabels: { tier: gold } }] }"));
+
+    [Fact]
+    public void Validate_DifferentLocalPrefsWhereOneSelectsServices_AreValid() =>
+        // MetalLB's documented example: a second advertisement raises localPref for the Services it selects.
+        Assert.Empty(Messages(
+            TestManifests.Pool,
+            TestManifests.BgpAdvertisement("localPref: 100", "adv-a"),
+            TestManifests.BgpAdvertisement("localPref: 200\nserviceSelectors: [{ matchLabels: { tier: gold } }]", "adv-b")));
+
+    [Fact]
+    public void Validate_DifferentLocalPrefsDifferingOnlyInTheOtherFamilysAggregation_IsAnError() =>
+        // pool-a is IPv4 only: a different aggregationLengthV6 makes no different route, so the localPrefs collide.
+        Assert.Single(Messages(
+            TestManifests.Pool,
+            TestManifests.BgpAdvertisement("localPref: 100", "adv-a"),
+            TestManifests.BgpAdvertisement("localPref: 200\naggregationLengthV6: 120", "adv-b")));
+
+    [Fact]
+    public void Validate_DifferentLocalPrefsWithAnotherIpv4Aggregation_IsValidForAnIpv4Pool() =>
+        // MetalLB counts only the families a pool holds: for an IPv4 pool a different aggregationLength is enough.
+        Assert.Empty(Messages(
+            TestManifests.Pool,
+            TestManifests.BgpAdvertisement("localPref: 100", "adv-a"),
+            TestManifests.BgpAdvertisement("localPref: 200\naggregationLength: 31", "adv-b")));
 }

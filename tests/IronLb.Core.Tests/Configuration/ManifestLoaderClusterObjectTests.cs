@@ -106,13 +106,15 @@ public sealed class ManifestLoaderClusterObjectTests
               - { addresses: [192.0.2.101], conditions: { ready: true }, nodeName: node-a }
               - { addresses: [192.0.2.102], conditions: { ready: false }, nodeName: node-b }
               - { addresses: [192.0.2.103], nodeName: node-c }
+              - { addresses: [192.0.2.104], conditions: { ready: false, serving: true, terminating: true } }
             """).EndpointSlices);
 
         Assert.Equal("ingress", slice.ServiceName);
         Assert.Equal("IPv4", slice.AddressType);
-        Assert.Equal([true, false, true], slice.Endpoints.Select(e => e.IsReady));
+        Assert.Equal([true, false, true, false], slice.Endpoints.Select(e => e.IsReady));
+        Assert.Equal([true, false, true, true], slice.Endpoints.Select(e => e.CanServe));
         Assert.Null(slice.Endpoints[2].Ready);
-        Assert.Equal(["node-a", "node-b", "node-c"], slice.Endpoints.Select(e => e.NodeName));
+        Assert.Equal(["node-a", "node-b", "node-c", null], slice.Endpoints.Select(e => e.NodeName));
         Assert.Equal(["192.0.2.101"], slice.Endpoints[0].Addresses);
     }
 

@@ -134,6 +134,7 @@ public sealed class ManifestLoaderMetalLbTests
             enableGracefulRestart: true
             disableMP: true
             dualStackAddressFamily: true
+            localASN: 64999
             """)).BgpPeers);
 
         var spec = peer.Spec;
@@ -152,6 +153,18 @@ public sealed class ManifestLoaderMetalLbTests
         Assert.True(spec.EbgpMultiHop);
         Assert.Equal("red", spec.Vrf);
         Assert.True(spec.EnableGracefulRestart && spec.DisableMp && spec.DualStackAddressFamily);
+        Assert.Equal(64999u, spec.LocalAsn);
+    }
+
+    [Fact]
+    public void Parse_AdvertisementServiceSelectors_ReadForBothKinds()
+    {
+        var configuration = TestManifests.Load(TestManifests.Documents(
+            TestManifests.BgpAdvertisement("serviceSelectors: [{ matchLabels: { tier: gold } }]"),
+            "apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata: { name: l2 }\nspec: { serviceSelectors: [{ matchExpressions: [{ key: tier, operator: Exists }] }] }"));
+
+        Assert.Equal("gold", Assert.Single(Assert.Single(configuration.BgpAdvertisements).Spec.ServiceSelectors).MatchLabels["tier"]);
+        Assert.Equal("tier", Assert.Single(Assert.Single(Assert.Single(configuration.L2Advertisements).Spec.ServiceSelectors).MatchExpressions).Key);
     }
 
     [Fact]
@@ -225,4 +238,20 @@ public sealed class ManifestLoaderMetalLbTests
             [new CommunityAlias { Name = "no-advertise", Value = "65535:65282" }, new CommunityAlias { Name = "big", Value = "large:64500:1:2" }],
             community.Spec.Communities);
     }
+
+    [Fact]
+    public void Parse_V1Beta1PeerWithLaterFields_LaterFieldsWarnedAsIgnored()
+    {
+        var result = ManifestLoader.Parse(TestManifests.Peer("myASN: 64500\npeerASN: 64501\npeerAddress: 192.0.2.1\nvrf: red", "v1beta1"), "peer.yaml");
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("peer.yaml: BGPPeer/peer-a: spec.vrf: not a field IronLB reads for metallb.io/v1beta1 BGPPeer; it is ignored", warning.ToString());
+    }
+
+    [Fact]
+    public void Parse_EveryFieldIronLbReads_NoWarnings() =>
+        Assert.Empty(ManifestLoader.Parse(TestManifests.Documents(
+            TestManifests.Pool,
+            TestManifests.BgpAdvertisement("aggregationLength: 32\nlocalPref: 10\ncommunities: [\"64500:1\"]\npeers: [p]\nnodeSelectors: [{ matchLabels: { a: b } }]\nserviceSelectors: [{ matchExpressions: [{ key: k, operator: Exists }] }]")), "ok.yaml").Warnings);
 }

@@ -141,4 +141,10 @@ public sealed class PeerValidationTests
                 "spec.bfdProfile: BFDProfile \"none\" does not exist",
             ],
             Messages("peerAddress: nowhere\nholdTime: 1s\nbfdProfile: none"));
+
+    [Fact]
+    public void Validate_UnnumberedInterfacePeer_RejectedWithTheReason() =>
+        Assert.Equal(
+            ["spec.interface: unnumbered BGP (a session to \"eth1\" over IPv6 link-local addresses, RFC 8950 next hops) is not supported by IronLB; name the router in spec.peerAddress instead"],
+            Messages("myASN: 64500\npeerASN: 64501\ninterface: eth1"));
 }

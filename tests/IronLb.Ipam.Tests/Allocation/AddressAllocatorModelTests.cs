@@ -1,4 +1,5 @@
 using CsCheck;
+using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 
 namespace IronLb.Ipam.Tests.Allocation;

@@ -79,4 +79,29 @@ public class AddressRangeTests
             Assert.Equal(text, IpAddressValue.Parse(text).ToString());
         }
     }
+
+    [Theory]
+    [InlineData("192.0.2.0/24")]
+    [InlineData("192.0.2.7/24")]
+    [InlineData("198.51.100.10 - 198.51.100.20")]
+    [InlineData("2001:db8::/126")]
+    [InlineData("192.0.2.01/24")]
+    [InlineData("192.0.2/24")]
+    [InlineData("192.0.2.0/33")]
+    [InlineData("192.0.2.9-192.0.2.1")]
+    [InlineData("192.0.2.1-2001:db8::1")]
+    [InlineData("fe80::1%eth0/64")]
+    [InlineData("192.0.2.0/+8")]
+    public void TryParse_AnyEntry_AgreesWithTheValidatorsParser(string text)
+    {
+        var validated = Core.Configuration.IpAddressRange.TryParse(text, out var expected, out _);
+
+        var parsed = AddressRange.TryParse(text, out var range, out _);
+
+        Assert.Equal(validated, parsed);
+        if (parsed)
+        {
+            Assert.Equal((expected.Family, expected.First, expected.Last), (range.Family, range.First, range.Last));
+        }
+    }
 }

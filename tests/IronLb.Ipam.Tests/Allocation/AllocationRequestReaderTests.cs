@@ -1,3 +1,4 @@
+using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 using static IronLb.Ipam.Tests.TestServices;
 

@@ -1,3 +1,4 @@
+using IronLb.Core.Configuration;
 using IronLb.Ipam.Allocation;
 
 namespace IronLb.Ipam.Tests.Allocation;

@@ -127,4 +127,81 @@ public class IntentResolverTests
         Assert.Equal("Cluster", back.ExternalTrafficPolicy);
         Assert.Empty(back.NodesWithReadyEndpoints);
     }
+
+    [Fact]
+    public void Resolve_ServiceSelectors_AdvertisementAppliesOnlyToServicesWhoseLabelsMatchOne()
+    {
+        var tier = new LabelSelector { MatchExpressions = ValueList.Create([new LabelSelectorRequirement { Key = "tier", Operator = LabelSelectorRequirement.In, Values = ValueList.Create(["gold", "silver"]) }]) };
+        var config = Cluster() with
+        {
+            Services = ValueList.Create([
+                LoadBalancer("web", "front", annotations: [("metallb.io/address-pool", "private")], labels: [("tier", "gold")]),
+                LoadBalancer("db", "back", annotations: [("metallb.io/address-pool", "private")], labels: [("tier", "bronze")]),
+                LoadBalancer("ops", "plain", annotations: [("metallb.io/address-pool", "private")]),
+            ]),
+            L2Advertisements = ValueList.Create([new L2Advertisement
+            {
+                Metadata = new ObjectMeta { Name = "tiered-l2" },
+                Spec = new L2AdvertisementSpec { ServiceSelectors = ValueList.Create([Selector(("team", "x")), tier]) },
+            }]),
+            BgpAdvertisements = ValueList.Create([
+                new BgpAdvertisement { Metadata = new ObjectMeta { Name = "all-bgp" } },
+                new BgpAdvertisement
+                {
+                    Metadata = new ObjectMeta { Name = "gold-bgp" },
+                    Spec = new BgpAdvertisementSpec { LocalPref = 300, ServiceSelectors = ValueList.Create([Selector(("tier", "gold"))]) },
+                },
+            ]),
+        };
+
+        var intents = Resolve(config).ToDictionary(i => i.Name);
+
+        Assert.Equal(["tiered-l2"], intents["front"].Layer2.Select(l => l.Advertisement));
+        Assert.Equal(["all-bgp", "gold-bgp"], intents["front"].Bgp.Select(b => b.Advertisement));
+        Assert.Empty(intents["back"].Layer2);
+        Assert.Equal(["all-bgp"], intents["back"].Bgp.Select(b => b.Advertisement));
+        Assert.Empty(intents["plain"].Layer2);
+        Assert.Equal(["all-bgp"], intents["plain"].Bgp.Select(b => b.Advertisement));
+    }
+
+    private static ClusterConfiguration WithEndpoints(params Endpoint[] endpoints) => Cluster() with
+    {
+        EndpointSlices = ValueList.Create([new EndpointSlice
+        {
+            Metadata = new ObjectMeta { Name = "back-1", Namespace = "db", Labels = StringMap.Of(("kubernetes.io/service-name", "back")) },
+            Endpoints = ValueList.Create(endpoints),
+        }]),
+    };
+
+    private static Endpoint Ep(string address, string? node, bool? ready, bool? serving = null) =>
+        new() { Addresses = ValueList.Create([address]), NodeName = node, Ready = ready, Serving = serving };
+
+    [Fact]
+    public void Resolve_EndpointTerminatingButServing_CountsAsMetalLbDoes()
+    {
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: false, serving: true), Ep("10.0.0.2", "n2", ready: false, serving: false))).Single(i => i.Name == "back");
+
+        Assert.Equal(["n1"], back.NodesWithReadyEndpoints);
+        Assert.True(back.HasServingEndpoints);
+    }
+
+    [Fact]
+    public void Resolve_EndpointWithoutNodeName_ServesTheClusterPolicyButNoNode()
+    {
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", null, ready: true))).Single(i => i.Name == "back");
+
+        Assert.Empty(back.NodesWithReadyEndpoints);
+        Assert.True(back.HasServingEndpoints);
+        Assert.True(back.AnyServingEndpoint);
+    }
+
+    [Fact]
+    public void Resolve_AddressReportedUnableElsewhereOnItsNode_DoesNotCount()
+    {
+        // MetalLB: for one address, "cannot serve" anywhere wins over "ready".
+        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: true), Ep("10.0.0.1", "n1", ready: false))).Single(i => i.Name == "back");
+
+        Assert.Empty(back.NodesWithReadyEndpoints);
+        Assert.False(back.HasServingEndpoints);
+    }
 }

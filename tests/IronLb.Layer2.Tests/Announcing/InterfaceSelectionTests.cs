@@ -24,41 +24,46 @@ public class InterfaceSelectionTests
     }
 
     [Fact]
-    public void Select_NoNamesAddressOnSubnet_InterfacesOnThatSubnet()
+    public void Select_NoNames_EveryUpInterfaceWhateverItsSubnet()
     {
-        var selected = InterfaceSelection.Select(IPAddress.Parse("198.51.100.7"), [Lo, Eth0, Eth1]);
-
-        Assert.Equal(["eth1"], selected.Select(i => i.Name));
-    }
-
-    [Fact]
-    public void Select_NoNamesAddressOnNoSubnet_AllUpNonLoopback()
-    {
-        var selected = InterfaceSelection.Select(Vip, [Lo, Eth0, Eth1, Down]);
+        // MetalLB answers on every interface, not only the one whose subnet holds the address.
+        var selected = InterfaceSelection.Select(IPAddress.Parse("198.51.100.7"), [Lo, Eth0, Eth1, Down]);
 
         Assert.Equal(["eth0", "eth1"], selected.Select(i => i.Name));
     }
 
-    [Fact]
-    public void Select_OnlyDownInterfaceOnSubnet_FallsBackToUpOnes()
+    [Theory]
+    [InlineData("veth1a2b3c")]
+    [InlineData("cali0123456789")]
+    [InlineData("docker0")]
+    [InlineData("cni0")]
+    [InlineData("flannel.1")]
+    [InlineData("kube-ipvs0")]
+    [InlineData("nodelocaldns")]
+    [InlineData("tunl0")]
+    public void Select_InterfaceOnMetalLbsDefaultExclusionList_Skipped(string name)
     {
-        var selected = InterfaceSelection.Select(IPAddress.Parse("203.0.113.5"), [Lo, Eth0, Down]);
+        var container = Eth1 with { Name = name, Index = 8 };
 
-        Assert.Equal(["eth0"], selected.Select(i => i.Name));
+        Assert.Equal(["eth0"], InterfaceSelection.Select(Vip, [Lo, Eth0, container]).Select(i => i.Name));
+        Assert.Empty(InterfaceSelection.Select(Owned(Vip, 1, name), [Lo, Eth0, container]));
+    }
+
+    [Fact]
+    public void Select_ConfiguredExclusionList_ReplacesTheDefaults()
+    {
+        var exclusion = new InterfaceExclusion(["^eth1$"]);
+        var veth = Eth1 with { Name = "veth9", Index = 9 };
+
+        var selected = InterfaceSelection.Select(Vip, [Lo, Eth0, Eth1, veth], exclusion);
+
+        Assert.Equal(["eth0", "veth9"], selected.Select(i => i.Name));
     }
 
     [Fact]
     public void Select_NamedLoopback_NeverSelected()
     {
         Assert.Empty(InterfaceSelection.Select(Owned(Vip, 1, "lo"), [Lo, Eth0]));
-    }
-
-    [Fact]
-    public void Select_IPv6OnSubnet_MatchesIPv6PrefixOnly()
-    {
-        var selected = InterfaceSelection.Select(IPAddress.Parse("2001:db8:1::20"), [Eth0, Eth1]);
-
-        Assert.Equal(["eth0"], selected.Select(i => i.Name));
     }
 
     [Fact]
@@ -70,16 +75,6 @@ public class InterfaceSelectionTests
         var selected = InterfaceSelection.Select(Vip, [Lo, Eth0, ipvs]);
 
         Assert.Equal(["eth0"], selected.Select(i => i.Name));
-    }
-
-    [Fact]
-    public void Select_AddressOnlyAsHostPrefix_NotTakenForItsSubnet()
-    {
-        var withHostRoute = Eth1 with { Prefixes = [IPNetwork.Parse("198.51.100.0/24"), IPNetwork.Parse("203.0.113.20/32")] };
-
-        var selected = InterfaceSelection.Select(Vip, [Eth0, withHostRoute]);
-
-        Assert.Equal(["eth0", "eth1"], selected.Select(i => i.Name));
     }
 
     [Fact]

@@ -72,13 +72,41 @@ internal static class ClusterObjectReader
         Metadata = header.Metadata,
         SourceFile = header.File,
         AddressType = r.String(root, "", "addressType") ?? "",
-        Endpoints = ValueList.From(r.ObjectList(root, "", "endpoints").Select(endpoint => new Endpoint
+        Endpoints = ValueList.From(r.ObjectList(root, "", "endpoints").Select(endpoint =>
         {
-            Addresses = r.StringList(endpoint.Item, endpoint.Path, "addresses"),
-            Ready = r.Bool(r.Object(endpoint.Item, endpoint.Path, "conditions"), FieldReader.Join(endpoint.Path, "conditions"), "ready"),
-            NodeName = r.String(endpoint.Item, endpoint.Path, "nodeName"),
+            var conditions = r.Object(endpoint.Item, endpoint.Path, "conditions");
+            var conditionsPath = FieldReader.Join(endpoint.Path, "conditions");
+            return new Endpoint
+            {
+                Addresses = r.StringList(endpoint.Item, endpoint.Path, "addresses"),
+                Ready = r.Bool(conditions, conditionsPath, "ready"),
+                Serving = r.Bool(conditions, conditionsPath, "serving"),
+                NodeName = r.String(endpoint.Item, endpoint.Path, "nodeName"),
+            };
         })),
     };
+
+    /// <summary>metallb-excludel2: the YAML under data["excludel2.yaml"], read with the manifests' own YAML reader.</summary>
+    public static ExcludeL2 ReadExcludeL2(ManifestHeader header, JsonObject root, FieldReader r)
+    {
+        const string path = "data.excludel2.yaml";
+        var data = r.Map(root, "", "data");
+        var patterns = ValueList.Create<string>([]);
+        if (!data.TryGetValue("excludel2.yaml", out var text))
+        {
+            r.Report(path, "is missing: expected announcedInterfacesToExclude, a list of regular expressions");
+        }
+        else
+        {
+            var documents = YamlTreeReader.Read(text, (_, line, message) => r.Report(path, $"line {line}: {message}"));
+            if (documents.Count > 0 && documents[0].Root is JsonObject list)
+            {
+                patterns = r.StringList(list, path, "announcedInterfacesToExclude");
+            }
+        }
+
+        return new ExcludeL2 { ApiVersion = header.ApiVersion, Metadata = header.Metadata, SourceFile = header.File, AnnouncedInterfacesToExclude = patterns };
+    }
 
     public static Secret ReadSecret(ManifestHeader header, JsonObject root, FieldReader r) => new()
     {

@@ -8,6 +8,9 @@ namespace IronLb.Core.Configuration;
 /// <remarks>An absent field and an explicit null both read as "not set", as in Kubernetes.</remarks>
 internal sealed class FieldReader(string file, string kind, string name, ICollection<ConfigurationError> errors)
 {
+    // Which keys of which objects were read, so that the rest can be named as not acted on.
+    private readonly Dictionary<JsonObject, HashSet<string>> _read = new(ReferenceEqualityComparer.Instance);
+
     public int ErrorCount { get; private set; }
 
     public void Report(string path, string message)
@@ -153,8 +156,61 @@ internal sealed class FieldReader(string file, string kind, string name, ICollec
         })),
     };
 
-    private static JsonNode? Get(JsonObject? parent, string key) =>
-        parent is not null && parent.TryGetPropertyValue(key, out var node) ? node : null;
+    /// <summary>
+    /// The fields under <paramref name="node"/> that nothing read, in objects of which something was read (an object
+    /// never looked into, such as a whole unknown field, is named once by its parent); paths as in error messages.
+    /// </summary>
+    public IEnumerable<string> Unread(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                _read.TryGetValue(obj, out var seen);
+                foreach (var (key, child) in obj)
+                {
+                    var where = Join(path, key);
+                    if (seen is not null && !seen.Contains(key))
+                    {
+                        yield return where;
+                    }
+                    else
+                    {
+                        foreach (var inner in Unread(child, where))
+                        {
+                            yield return inner;
+                        }
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    foreach (var inner in Unread(array[i], $"{path}[{i.ToString(CultureInfo.InvariantCulture)}]"))
+                    {
+                        yield return inner;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private JsonNode? Get(JsonObject? parent, string key)
+    {
+        if (parent is null)
+        {
+            return null;
+        }
+
+        if (!_read.TryGetValue(parent, out var seen))
+        {
+            _read[parent] = seen = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        seen.Add(key);
+        return parent.TryGetPropertyValue(key, out var node) ? node : null;
+    }
 
     private IEnumerable<(JsonNode? Node, string Path)> Items(JsonObject? parent, string path, string key)
     {

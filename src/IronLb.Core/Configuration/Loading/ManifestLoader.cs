@@ -6,7 +6,7 @@ namespace IronLb.Core.Configuration;
 
 /// <summary>Reads MetalLB configuration and cluster objects from YAML or JSON manifests, unchanged from what kubectl would apply.</summary>
 /// <remarks>
-/// Kinds IronLB does not use (Deployments, ConfigMaps...) are skipped silently; malformed documents,
+/// Kinds IronLB does not use (Deployments, ConfigMaps other than metallb-excludel2...) are skipped silently; malformed documents,
 /// wrongly typed fields and unsupported versions of kinds it does use are errors. Loading never stops
 /// at the first problem: every readable object is kept and every problem reported.
 /// </remarks>
@@ -30,6 +30,7 @@ public static class ManifestLoader
         [EndpointSlice.KindName] = new([ApiVersions.DiscoveryV1], true, ClusterObjectReader.ReadEndpointSlice),
         [Secret.KindName] = new([ApiVersions.CoreV1], true, ClusterObjectReader.ReadSecret),
         [ClusterNamespace.KindName] = new([ApiVersions.CoreV1], false, ClusterObjectReader.ReadNamespace),
+        [ExcludeL2.KindName] = new([ApiVersions.CoreV1], true, ClusterObjectReader.ReadExcludeL2, name => name == ExcludeL2.ConfigMapName),
     };
 
     /// <summary>Loads every *.yaml, *.yml and *.json file under the directory, recursively, in ordinal order of their relative paths; hidden files and folders are skipped.</summary>
@@ -180,6 +181,11 @@ public static class ManifestLoader
 
         var metadataNode = header.Object(root, "", "metadata");
         var name = header.String(metadataNode, "metadata", "name");
+        if (reader.Wanted is { } wanted && !wanted(name ?? ""))
+        {
+            return; // a ConfigMap other than metallb-excludel2
+        }
+
         var fields = new FieldReader(fileName, kind, string.IsNullOrEmpty(name) ? documentName : name, collector.Errors);
         if (!reader.ApiVersions.Contains(apiVersion, StringComparer.Ordinal))
         {
@@ -207,15 +213,31 @@ public static class ManifestLoader
         {
             collector.Add(manifestObject);
         }
+
+        // A metallb.io field IronLB does not know is named, so that nobody believes it is honoured.
+        if (apiVersion.StartsWith("metallb.io/", StringComparison.Ordinal))
+        {
+            foreach (var unread in fields.Unread(root["spec"], "spec"))
+            {
+                collector.Warnings.Add(new ConfigurationError(fileName, kind, name, $"{unread}: not a field IronLB reads for {apiVersion} {kind}; it is ignored"));
+            }
+        }
     }
 
-    private sealed record KindReader(string[] ApiVersions, bool Namespaced, Func<ManifestHeader, JsonObject, FieldReader, ManifestObject> Read);
+    /// <summary>How one kind is read.</summary>
+    /// <param name="ApiVersions">The versions accepted.</param>
+    /// <param name="Namespaced">Whether its objects live in a namespace.</param>
+    /// <param name="Read">Maps a manifest onto the model.</param>
+    /// <param name="Wanted">For kinds of which only some objects matter (ConfigMap), which names to read.</param>
+    private sealed record KindReader(string[] ApiVersions, bool Namespaced, Func<ManifestHeader, JsonObject, FieldReader, ManifestObject> Read, Func<string, bool>? Wanted = null);
 
     private sealed class ConfigurationCollector
     {
         private readonly List<ManifestObject> objects = [];
 
         public List<ConfigurationError> Errors { get; } = [];
+
+        public List<ConfigurationError> Warnings { get; } = [];
 
         public void Add(ManifestObject manifestObject) => objects.Add(manifestObject);
 
@@ -233,7 +255,11 @@ public static class ManifestLoader
                 EndpointSlices = ValueList.From(objects.OfType<EndpointSlice>()),
                 Secrets = ValueList.From(objects.OfType<Secret>()),
                 Namespaces = ValueList.From(objects.OfType<ClusterNamespace>()),
+                ExcludeL2 = ValueList.From(objects.OfType<ExcludeL2>()),
             },
-            Errors.ToArray());
+            Errors.ToArray())
+        {
+            Warnings = Warnings.ToArray(),
+        };
     }
 }

@@ -45,6 +45,7 @@ internal static class MetalLbObjectReader
                 IpAddressPoolSelectors = r.Selectors(spec, "spec", "ipAddressPoolSelectors"),
                 NodeSelectors = r.Selectors(spec, "spec", "nodeSelectors"),
                 Interfaces = r.StringList(spec, "spec", "interfaces"),
+                ServiceSelectors = r.Selectors(spec, "spec", "serviceSelectors"),
             },
         };
     }
@@ -68,6 +69,7 @@ internal static class MetalLbObjectReader
                 IpAddressPoolSelectors = r.Selectors(spec, "spec", "ipAddressPoolSelectors"),
                 NodeSelectors = r.Selectors(spec, "spec", "nodeSelectors"),
                 Peers = r.StringList(spec, "spec", "peers"),
+                ServiceSelectors = r.Selectors(spec, "spec", "serviceSelectors"),
             },
         };
     }
@@ -105,6 +107,7 @@ internal static class MetalLbObjectReader
             Vrf = r.String(spec, "spec", "vrf"),
             DisableMp = r.Bool(spec, "spec", "disableMP") ?? false,
             DualStackAddressFamily = r.Bool(spec, "spec", "dualStackAddressFamily") ?? false,
+            LocalAsn = (uint?)r.Integer(spec, "spec", "localASN", 0, uint.MaxValue) ?? 0,
         };
         return new BgpPeer { ApiVersion = header.ApiVersion, Metadata = header.Metadata, SourceFile = header.File, Spec = full };
     }

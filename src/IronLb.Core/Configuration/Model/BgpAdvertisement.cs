@@ -32,4 +32,7 @@ public sealed record BgpAdvertisementSpec
 
     /// <summary>BGPPeer names to announce to; empty means every peer.</summary>
     public ValueList<string> Peers { get; init; } = [];
+
+    /// <summary>Services it applies to, by their labels (any selector matching); empty means every Service.</summary>
+    public ValueList<LabelSelector> ServiceSelectors { get; init; } = [];
 }

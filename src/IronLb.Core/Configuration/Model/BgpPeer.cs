@@ -65,4 +65,10 @@ public sealed record BgpPeerSpec
     public bool DisableMp { get; init; }
 
     public bool DualStackAddressFamily { get; init; }
+
+    /// <summary>
+    /// The AS number the peer sees instead of <see cref="MyAsn"/> (v1beta2; MetalLB's FRR "local-as ASN no-prepend
+    /// replace-as"); 0 when not set.
+    /// </summary>
+    public uint LocalAsn { get; init; }
 }

@@ -42,6 +42,14 @@ public sealed record ClusterConfiguration
     /// <summary>Namespaces, for the labels serviceAllocation.namespaceSelectors match.</summary>
     public ValueList<ClusterNamespace> Namespaces { get; init; } = [];
 
+    /// <summary>The metallb-excludel2 ConfigMap when the configuration has one.</summary>
+    public ValueList<ExcludeL2> ExcludeL2 { get; init; } = [];
+
+    /// <summary>The interfaces Layer 2 never answers on: the metallb-excludel2 list, else MetalLB's shipped default.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Layer2InterfaceExclusions =>
+        ExcludeL2.Count > 0 ? ExcludeL2[0].AnnouncedInterfacesToExclude : Configuration.ExcludeL2.MetalLbDefaults;
+
     /// <summary>The labels of each namespace that has a Namespace object, by name.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> NamespaceLabels =>
@@ -52,7 +60,7 @@ public sealed record ClusterConfiguration
     [JsonIgnore]
     public IEnumerable<ManifestObject> AllObjects =>
         IpAddressPools.Cast<ManifestObject>().Concat(L2Advertisements).Concat(BgpAdvertisements).Concat(BgpPeers)
-            .Concat(BfdProfiles).Concat(Communities).Concat(Services).Concat(Nodes).Concat(EndpointSlices).Concat(Secrets).Concat(Namespaces);
+            .Concat(BfdProfiles).Concat(Communities).Concat(Services).Concat(Nodes).Concat(EndpointSlices).Concat(Secrets).Concat(Namespaces).Concat(ExcludeL2);
 
     /// <summary>True when both hold the same objects in the same order; the same as <c>Equals</c>, named for readers who expect reference semantics.</summary>
     public bool ContentEquals(ClusterConfiguration? other) => Equals(other);

@@ -28,9 +28,20 @@ public sealed record Endpoint
     /// <summary>conditions.ready; null when unknown, which Kubernetes says to treat as ready.</summary>
     public bool? Ready { get; init; }
 
+    /// <summary>conditions.serving: still answering while terminating; null when not reported.</summary>
+    public bool? Serving { get; init; }
+
+    /// <summary>The node it runs on; null for endpoints no node hosts (a Service without a selector, a hand-written slice).</summary>
     public string? NodeName { get; init; }
 
     /// <summary>Ready unless the slice says otherwise.</summary>
     [JsonIgnore]
     public bool IsReady => Ready ?? true;
+
+    /// <summary>
+    /// Whether it takes traffic as MetalLB counts it: ready (or readiness unknown), or serving while it terminates,
+    /// so that a graceful termination keeps the address announced until the endpoint stops serving.
+    /// </summary>
+    [JsonIgnore]
+    public bool CanServe => IsReady || Serving == true;
 }

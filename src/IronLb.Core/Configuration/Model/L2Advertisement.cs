@@ -20,4 +20,7 @@ public sealed record L2AdvertisementSpec
 
     /// <summary>Interfaces to announce on; empty means any suitable interface.</summary>
     public ValueList<string> Interfaces { get; init; } = [];
+
+    /// <summary>Services it applies to, by their labels (any selector matching); empty means every Service.</summary>
+    public ValueList<LabelSelector> ServiceSelectors { get; init; } = [];
 }

@@ -53,6 +53,17 @@ internal static class AdvertisementRules
             context.Report(adv, $"spec.aggregationLengthV6: {spec.AggregationLengthV6.ToString(CultureInfo.InvariantCulture)} is out of range 0..128");
         }
 
+        // MetalLB: an advertisement that picks Services by label announces each Service's own addresses, so it cannot aggregate.
+        if (spec.ServiceSelectors.Count > 0 && spec.AggregationLength != 32)
+        {
+            context.Report(adv, "spec.serviceSelectors and spec.aggregationLength are mutually exclusive (aggregationLength must stay 32)");
+        }
+
+        if (spec.ServiceSelectors.Count > 0 && spec.AggregationLengthV6 != 128)
+        {
+            context.Report(adv, "spec.serviceSelectors and spec.aggregationLengthV6 are mutually exclusive (aggregationLengthV6 must stay 128)");
+        }
+
         // An aggregate shorter than the pool's own prefix would announce addresses the pool does not own.
         foreach (var pool in context.PoolsFor(spec.IpAddressPools, spec.IpAddressPoolSelectors))
         {
@@ -104,7 +115,9 @@ internal static class AdvertisementRules
     }
 
     // One BGP UPDATE carries one LOCAL_PREF, so two advertisements that would produce the same route
-    // (same pool, same aggregation, shared peers and nodes) must agree on it.
+    // (same pool, same aggregation, shared peers and nodes) must agree on it. As in MetalLB, advertisements that pick
+    // Services by label are left out: which Services they meet is not known until run time, where the bgp agent
+    // keeps the peer's previous routes and reports the conflict.
     private static void CheckLocalPreferences(ValidationContext context)
     {
         var advertisements = context.Configuration.BgpAdvertisements;
@@ -116,8 +129,14 @@ internal static class AdvertisementRules
             {
                 var (a, b) = (advertisements[earlier], advertisements[later]);
                 var (prefA, prefB) = (a.Spec.LocalPref ?? 0, b.Spec.LocalPref ?? 0);
-                var sharedPool = pools[earlier].Where(pools[later].Contains).Order(StringComparer.Ordinal).FirstOrDefault();
-                if (prefA == prefB || sharedPool is null || Compatible(context, a, b, nodes[earlier], nodes[later]))
+                if (prefA == prefB || a.Spec.ServiceSelectors.Count > 0 || b.Spec.ServiceSelectors.Count > 0)
+                {
+                    continue;
+                }
+
+                var sharedPool = pools[earlier].Where(pools[later].Contains).Order(StringComparer.Ordinal)
+                    .FirstOrDefault(pool => !Compatible(context, a, b, pool, nodes[earlier], nodes[later]));
+                if (sharedPool is null)
                 {
                     continue;
                 }
@@ -127,9 +146,13 @@ internal static class AdvertisementRules
         }
     }
 
-    private static bool Compatible(ValidationContext context, BgpAdvertisement a, BgpAdvertisement b, HashSet<string> nodesA, HashSet<string> nodesB)
+    private static bool Compatible(ValidationContext context, BgpAdvertisement a, BgpAdvertisement b, string pool, HashSet<string> nodesA, HashSet<string> nodesB)
     {
-        if (a.Spec.AggregationLength != b.Spec.AggregationLength && a.Spec.AggregationLengthV6 != b.Spec.AggregationLengthV6)
+        // MetalLB: different aggregation lengths make different routes, counted only for the families the pool holds.
+        var ranges = context.PoolRanges.GetValueOrDefault(pool) ?? [];
+        var (hasV4, hasV6) = (ranges.Any(r => r.Range.Family == IpFamily.IPv4), ranges.Any(r => r.Range.Family == IpFamily.IPv6));
+        var (v4Differs, v6Differs) = (a.Spec.AggregationLength != b.Spec.AggregationLength, a.Spec.AggregationLengthV6 != b.Spec.AggregationLengthV6);
+        if ((!hasV4 && !hasV6) || (v4Differs && !hasV6) || (v6Differs && !hasV4) || (v4Differs && v6Differs))
         {
             return true;
         }

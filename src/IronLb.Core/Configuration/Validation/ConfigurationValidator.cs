@@ -4,7 +4,10 @@ namespace IronLb.Core.Configuration;
 public static class ConfigurationValidator
 {
     /// <summary>Every problem found, grouped by file (ordinal), in the order the rules found them within a file; empty when valid.</summary>
-    public static IReadOnlyList<ConfigurationError> Validate(ClusterConfiguration configuration)
+    public static IReadOnlyList<ConfigurationError> Validate(ClusterConfiguration configuration) => Validate(configuration, out _);
+
+    /// <summary>As <see cref="Validate(ClusterConfiguration)"/>; <paramref name="warnings"/> names what is accepted but not acted on as MetalLB would.</summary>
+    public static IReadOnlyList<ConfigurationError> Validate(ClusterConfiguration configuration, out IReadOnlyList<ConfigurationError> warnings)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var context = new ValidationContext(configuration);
@@ -12,17 +15,25 @@ public static class ConfigurationValidator
         PoolRules.Check(context);
         PeerRules.Check(context);
         AdvertisementRules.Check(context);
+        ExcludeL2Rules.Check(context);
 
         // OrderBy is stable: within one file the rules' order survives, which keeps related lines together.
+        warnings = context.Warnings.OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
         return context.Errors.OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>Loads a directory and validates it; every error grouped by file (load errors first within a file), ready to print one per line.</summary>
-    public static IReadOnlyList<ConfigurationError> LoadAndValidate(string directory, out ClusterConfiguration configuration)
+    public static IReadOnlyList<ConfigurationError> LoadAndValidate(string directory, out ClusterConfiguration configuration) =>
+        LoadAndValidate(directory, out configuration, out _);
+
+    /// <summary>As above, with the warnings: fields not read, and fields read but not acted on as MetalLB acts on them.</summary>
+    public static IReadOnlyList<ConfigurationError> LoadAndValidate(string directory, out ClusterConfiguration configuration, out IReadOnlyList<ConfigurationError> warnings)
     {
         var loaded = ManifestLoader.LoadDirectory(directory);
         configuration = loaded.Configuration;
-        return loaded.Errors.Concat(Validate(loaded.Configuration)).OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
+        var errors = Validate(loaded.Configuration, out var ruleWarnings);
+        warnings = loaded.Warnings.Concat(ruleWarnings).OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
+        return loaded.Errors.Concat(errors).OrderBy(e => e.File, StringComparer.Ordinal).ToArray();
     }
 }
 
@@ -58,6 +69,10 @@ internal sealed class ValidationContext
     public ClusterConfiguration Configuration { get; }
 
     public List<ConfigurationError> Errors { get; } = [];
+
+    public List<ConfigurationError> Warnings { get; } = [];
+
+    public void Warn(ManifestObject subject, string message) => Warnings.Add(ConfigurationError.About(subject, message));
 
     /// <summary>The parseable address entries of each pool, by pool name (first definition wins on duplicates).</summary>
     public Dictionary<string, IReadOnlyList<PoolRange>> PoolRanges { get; } = new(StringComparer.Ordinal);

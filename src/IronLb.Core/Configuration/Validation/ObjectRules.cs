@@ -94,12 +94,14 @@ internal static class ObjectRules
         {
             lists.Add((adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors));
             lists.Add((adv, "spec.nodeSelectors", adv.Spec.NodeSelectors));
+            lists.Add((adv, "spec.serviceSelectors", adv.Spec.ServiceSelectors));
         }
 
         foreach (var adv in configuration.BgpAdvertisements)
         {
             lists.Add((adv, "spec.ipAddressPoolSelectors", adv.Spec.IpAddressPoolSelectors));
             lists.Add((adv, "spec.nodeSelectors", adv.Spec.NodeSelectors));
+            lists.Add((adv, "spec.serviceSelectors", adv.Spec.ServiceSelectors));
         }
 
         foreach (var peer in configuration.BgpPeers)

@@ -30,6 +30,8 @@ internal static class PeerRules
                 context.Report(peer, $"spec.bfdProfile: BFDProfile \"{spec.BfdProfile}\" does not exist");
             }
 
+            WarnNotActedOn(context, peer);
+
             CheckPassword(context, peer);
         }
     }
@@ -92,6 +94,13 @@ internal static class PeerRules
         else if (hasAddress && hasInterface)
         {
             context.Report(peer, "spec.peerAddress: peerAddress and interface are mutually exclusive");
+        }
+        else if (hasInterface)
+        {
+            // MetalLB's FRR finds an unnumbered peer's link-local address from its IPv6 Router Advertisements and
+            // sends IPv4 routes with IPv6 next hops (RFC 8950); IronLB does neither, so it refuses rather than
+            // accepting a peer it would never open a session to.
+            context.Report(peer, $"spec.interface: unnumbered BGP (a session to \"{spec.Interface}\" over IPv6 link-local addresses, RFC 8950 next hops) is not supported by IronLB; name the router in spec.peerAddress instead");
         }
 
         if (hasAddress && !IpAddressRange.TryParseAddress(spec.PeerAddress!, out _, out _))
@@ -188,6 +197,21 @@ internal static class PeerRules
         if (!secret.HasKey("password"))
         {
             context.Report(peer, $"spec.passwordSecret: Secret {secretNamespace}/{reference.Name} has no \"password\" key");
+        }
+    }
+
+    // Accepted, but not done as MetalLB does it: said at validation rather than discovered later.
+    private static void WarnNotActedOn(ValidationContext context, BgpPeer peer)
+    {
+        var spec = peer.Spec;
+        if (spec.DisableMp)
+        {
+            context.Warn(peer, "spec.disableMP: not acted on (MetalLB deprecates it for dualStackAddressFamily); each session carries its own address family, and the other one only with dualStackAddressFamily");
+        }
+
+        if (!string.IsNullOrEmpty(spec.Vrf))
+        {
+            context.Warn(peer, $"spec.vrf: the session is opened from inside VRF \"{spec.Vrf}\" (SO_BINDTODEVICE), but a connection the router opens inside the VRF is not accepted{(string.IsNullOrEmpty(spec.BfdProfile) ? "" : ", and spec.bfdProfile is not run there")}");
         }
     }
 }
