@@ -15,8 +15,14 @@ internal static class ManifestJson
             return Unpack(JsonNode.Parse(File.ReadAllText(path)) as JsonObject);
         }
 
+        return ReadText(File.ReadAllText(path));
+    }
+
+    /// <summary>The objects of a YAML stream (documents separated by ---), such as `kubectl kustomize` prints.</summary>
+    public static IEnumerable<JsonObject> ReadText(string yaml)
+    {
         var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(path)));
+        stream.Load(new StringReader(yaml));
         return stream.Documents.SelectMany(d => Unpack(ToJson(d.RootNode) as JsonObject));
     }
 
