@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using IronLb.Testing;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace IronLb.Deploy.Tests.Rendering;
 
@@ -26,26 +23,9 @@ internal static class RenderedObjects
         }
     }
 
-    public static IReadOnlyList<JsonObject> Parse(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return [.. stream.Documents.Select(d => ToJson(d.RootNode)).OfType<JsonObject>()];
-    }
+    public static IReadOnlyList<JsonObject> Parse(string yaml) => [.. YamlJson.Documents(yaml).OfType<JsonObject>()];
 
     public static string Kind(JsonObject item) => item["kind"]!.GetValue<string>();
 
     public static string Name(JsonObject item) => item["metadata"]!["name"]!.GetValue<string>();
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
-        YamlScalarNode scalar when scalar.Style != ScalarStyle.Plain => JsonValue.Create(scalar.Value),
-        YamlScalarNode { Value: null or "" or "null" or "~" } => null,
-        YamlScalarNode { Value: "true" or "false" } scalar => JsonValue.Create(scalar.Value == "true"),
-        YamlScalarNode scalar when long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => throw new InvalidDataException($"unexpected YAML node {node.NodeType}"),
-    };
 }
