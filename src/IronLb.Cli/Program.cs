@@ -7,5 +7,6 @@ var root = new RootCommand("IronLB: addresses for Kubernetes LoadBalancer Servic
     ValidateCommand.Create(),
     PlanCommand.Create(),
     StatusCommand.Create(),
+    CrdsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -12,7 +12,9 @@ internal sealed partial class FakeApiServer
     private async Task HandleAsync(HttpContext context)
     {
         var path = (string?)context.Request.RouteValues["path"] ?? "";
-        if (!ApiRoute.TryParse(path, out var route))
+        var parsed = ApiRoute.TryParse(path, out var route);
+        Record(context, parsed ? route : null, path);
+        if (!parsed)
         {
             await WriteStatusAsync(context.Response, HttpStatusCode.NotFound, "NotFound", $"the server could not find the requested resource ({path})");
             return;

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using IronLb.Testing;
 
 namespace IronLb.Ipam.Tests.Kubernetes;
 
@@ -15,25 +13,14 @@ internal static class ManifestJson
             return Unpack(JsonNode.Parse(File.ReadAllText(path)) as JsonObject);
         }
 
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(path)));
-        return stream.Documents.SelectMany(d => Unpack(ToJson(d.RootNode) as JsonObject));
+        return ReadText(File.ReadAllText(path));
     }
+
+    /// <summary>The objects of a YAML stream (documents separated by ---), such as `kubectl kustomize` prints.</summary>
+    public static IEnumerable<JsonObject> ReadText(string yaml) => YamlJson.Documents(yaml).SelectMany(d => Unpack(d as JsonObject));
 
     private static IEnumerable<JsonObject> Unpack(JsonObject? document) =>
         document is null ? []
         : document["kind"]?.GetValue<string>() == "List" ? document["items"]!.AsArray().OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone())
         : [document];
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
-        YamlScalarNode scalar when scalar.Style != ScalarStyle.Plain => JsonValue.Create(scalar.Value),
-        YamlScalarNode { Value: null or "" or "null" or "~" } => null,
-        YamlScalarNode { Value: "true" or "false" } scalar => JsonValue.Create(scalar.Value == "true"),
-        YamlScalarNode scalar when long.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
-        YamlScalarNode scalar => JsonValue.Create(scalar.Value),
-        _ => throw new InvalidDataException($"unexpected YAML node {node.NodeType}"),
-    };
 }
