@@ -46,6 +46,21 @@ public sealed partial class NeighbourWatch : IAsyncDisposable
         return null;
     }
 
+    /// <summary>The first moment after <paramref name="since"/> at which the entry named a MAC other than <paramref name="mac"/>, and that MAC.</summary>
+    public (DateTime At, string Mac)? FirstChangeAwayFrom(string mac, DateTime since)
+    {
+        foreach (Match match in Event().Matches(_monitor.Output))
+        {
+            var at = DateTime.ParseExact(match.Groups["t"].Value, "yyyy-MM-dd'T'HH:mm:ss.ffffff", CultureInfo.InvariantCulture);
+            if (match.Groups["ip"].Value == _address && match.Groups["mac"].Value != mac && at >= since)
+            {
+                return (at, match.Groups["mac"].Value);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Waits (bounded) until the entry names <paramref name="mac"/> after <paramref name="since"/>; the event's time, or null.</summary>
     public async Task<DateTime?> WaitForChangeToAsync(string mac, DateTime since, TimeSpan timeout)
     {
