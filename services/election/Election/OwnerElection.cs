@@ -12,7 +12,10 @@ namespace IronLb.Election.Election;
 /// it has a ready endpoint; Cluster: some node has one, as MetalLB's speaker requires). Unlike MetalLB, which
 /// recomputes the winner on every change, the current owner keeps a group while it stays a candidate, so a node
 /// joining never moves traffic; otherwise the candidate whose SHA-256 of "node#address" sorts first wins, with the
-/// address being the first address of the group's first Service, as MetalLB's speaker ranks them.
+/// address being the first address of the group's first Service, as MetalLB's speaker ranks them. The next-ranked
+/// candidate is named successor: it takes the group over on the LAN if the owner falls silent there, and a takeover a
+/// live node reports wins the next election. A group whose every eligible node looks dead keeps its owner (fail
+/// static: election more likely lost sight of the nodes than they all died). Epochs are even; odd ones are takeovers.
 /// </remarks>
 internal static class OwnerElection
 {

@@ -39,6 +39,9 @@ internal sealed record HandoffChange(IReadOnlyList<IPAddress> Started, IReadOnly
 /// <item>An owner answers only while its own last beacon is younger than <c>BeaconHold</c> and it is in contact:
 /// its store fence is open or it heard another node less than <c>LonelyAfter</c> ago. Losing either (a stall, a
 /// cut link) sends every address back to <see cref="HandoffState.Claiming"/>.</item>
+/// <item>The successor election named for an address takes it over, at the owner's epoch + 1, once the owner itself
+/// has been silent on the LAN for <c>PeerSilence</c> (or left), under the same rules as a claim.</item>
+/// <item>A yielded address is claimed again once nobody outranking this node has spoken for it for <c>PeerSilence</c>.</item>
 /// </list>
 /// Fail static follows: with the store gone for everyone, owners keep beaconing and hearing each other, so nothing
 /// moves and nothing goes dark.
