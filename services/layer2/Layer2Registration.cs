@@ -34,6 +34,7 @@ public static class Layer2Registration
         {
             builder.Services.AddLayer2Announcer(builder.Configuration.GetSection("Layer2"));
             builder.Services.PostConfigure<Layer2AnnouncerOptions>(o => o.ListenOnAllInterfaces = true);
+            builder.Services.AddHostedService<InterfaceExclusionFollower>();
             builder.Services.AddSingleton<AnswerGate>();
             builder.Services.AddSingleton<LanHandoff>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LanHandoff>());

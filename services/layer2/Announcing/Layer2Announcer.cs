@@ -32,6 +32,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     private IReadOnlyList<LinkInterface> _interfaces = [];
     private ResponderView _view = ResponderView.Empty;
     private (LinkInterface Link, ILinkPort Port)[] _sendPorts = [];
+    private InterfaceExclusion _exclusion = InterfaceExclusion.Default;
     private ITimer? _refreshTimer;
     private bool _stopped;
 
@@ -124,6 +125,23 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
             }
 
             AnnounceDue();
+        }
+    }
+
+    /// <summary>Takes the interfaces never answered on without an L2Advertisement naming them (the metallb-excludel2
+    /// list); addresses move off newly excluded interfaces at once.</summary>
+    public void SetInterfaceExclusion(IReadOnlyList<string> patterns)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        lock (_gate)
+        {
+            if (_stopped || patterns.SequenceEqual(_exclusion.Patterns, StringComparer.Ordinal))
+            {
+                return;
+            }
+
+            _exclusion = new InterfaceExclusion(patterns);
+            ReconcileAndAnnounceNewBindings(_interfaces);
         }
     }
 
@@ -311,7 +329,7 @@ internal sealed partial class Layer2Announcer : IHostedService, IAsyncDisposable
     /// unneeded ones after, so no binding is ever published without a port or answered after it is withdrawn.</summary>
     private void Reconcile()
     {
-        var view = ResponderView.Build(_ownership.Owned, _interfaces);
+        var view = ResponderView.Build(_ownership.Owned, _interfaces, _exclusion);
         var listened = ListenedInterfaces(view);
         foreach (var link in listened.Values)
         {

@@ -52,11 +52,14 @@ public sealed class ExcludeL2Tests
     }
 
     [Fact]
-    public void Validate_ExcludeL2ConfigMap_WarnsThatLayer2DoesNotApplyItYet()
+    public void Validate_ExcludeL2ConfigMap_AcceptedWithoutWarningAndItsListApplies()
     {
-        var errors = ConfigurationValidator.Validate(TestManifests.Load(ConfigMap("metallb-excludel2", "announcedInterfacesToExclude: [\"^eth9$\"]")), out var warnings);
+        var configuration = TestManifests.Load(ConfigMap("metallb-excludel2", "announcedInterfacesToExclude: [\"^eth9$\"]"));
+
+        var errors = ConfigurationValidator.Validate(configuration, out var warnings);
 
         Assert.Empty(errors);
-        Assert.Contains("not applied yet", Assert.Single(warnings).Message, StringComparison.Ordinal);
+        Assert.Empty(warnings);
+        Assert.Equal(["^eth9$"], configuration.Layer2InterfaceExclusions);
     }
 }

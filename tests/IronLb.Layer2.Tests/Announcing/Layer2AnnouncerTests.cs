@@ -307,6 +307,20 @@ public sealed class Layer2AnnouncerTests : IAsyncDisposable
 
     /// <summary>FakeTimeProvider jumps straight to the target time, so timers re-armed from a callback would see the
     /// end time; stepping lets each repeat fire when it is due, as on a real clock.</summary>
+    [Fact]
+    public async Task SetInterfaceExclusion_InterfaceNowExcluded_AddressLeavesItAndStaysOnTheOthers()
+    {
+        _link.Interfaces = [Lo, Eth0, Eth1];
+        await _announcer.StartAsync(CancellationToken.None);
+        _announcer.ApplyOwnership([Owned(Vip)]);
+        var before = _announcer.View.BindingsFor(Vip).Select(b => b.Interface.Name).Order().ToList();
+
+        _announcer.SetInterfaceExclusion(["^eth1$"]);
+
+        Assert.Equal(["eth0", "eth1"], before);
+        Assert.Equal(["eth0"], _announcer.View.BindingsFor(Vip).Select(b => b.Interface.Name));
+    }
+
     private void AdvanceInSteps(TimeSpan total)
     {
         for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += TimeSpan.FromMilliseconds(250))

@@ -24,12 +24,6 @@ internal static class ExcludeL2Rules
             }
         }
 
-        // Read and validated, but layer2 does not take the list from the configuration yet: said rather than implied.
-        foreach (var list in context.Configuration.ExcludeL2.Take(1))
-        {
-            context.Warn(list, "data.excludel2.yaml: read and validated, but layer2 still answers by MetalLB's shipped exclusion list; this one is not applied yet");
-        }
-
         foreach (var extra in context.Configuration.ExcludeL2.Skip(1))
         {
             context.Report(extra, $"a second {ExcludeL2.ConfigMapName} ConfigMap; only the one in {context.Configuration.ExcludeL2[0].SourceFile} is used");
