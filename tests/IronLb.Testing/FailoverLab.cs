@@ -159,7 +159,7 @@ public sealed partial class FailoverLab : IAsyncDisposable
         throw new TimeoutException($"No node answered for {Vip} within {timeout}.\n{Output}");
     }
 
-    /// <summary>Waits (bounded) until the owner answers the client and every other node said it is successor for the
+    /// <summary>Waits (bounded) until the owner answers the client and another node said it is successor for the
     /// address, so a fault finds the lab settled; returns the owner.</summary>
     public async Task<string> WaitForSettledAsync(TimeSpan timeout)
     {
@@ -167,7 +167,7 @@ public sealed partial class FailoverLab : IAsyncDisposable
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
-            if (Nodes.Where(n => n != owner).All(n => SuccessorLine().Matches(_layer2[n].Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "1"))
+            if (Nodes.Where(n => n != owner).Any(n => SuccessorLine().Matches(_layer2[n].Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "1"))
             {
                 return owner;
             }
@@ -175,7 +175,7 @@ public sealed partial class FailoverLab : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
 
-        throw new TimeoutException($"The nodes never settled as successors of {owner} within {timeout}.\n{Output}");
+        throw new TimeoutException($"No node settled as successor of {owner} within {timeout}.\n{Output}");
     }
 
     public Task KillLayer2Async(string node) => _layer2[node].KillAppAsync();
