@@ -35,7 +35,14 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
     private long _appliedVersion;
     private bool _left;
 
-    public LanHandoff(Layer2Announcer announcer, AnswerGate gate, IOptions<FailoverOptions> timing, IOptions<NodeOptions> node, ILogger<LanHandoff> logger, TimeProvider time)
+    public LanHandoff(
+        Layer2Announcer announcer,
+        AnswerGate gate,
+        IOptions<FailoverOptions> timing,
+        IOptions<NodeOptions> node,
+        ILogger<LanHandoff> logger,
+        TimeProvider time,
+        IHostApplicationLifetime? lifetime = null)
     {
         _announcer = announcer;
         _gate = gate;
@@ -46,6 +53,10 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
         _arbiter = new HandoffArbiter(_node, _timing, _gate.Now);
         _timer = time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         announcer.BeaconHeard = OnBeaconHeard;
+
+        // A clean stop releases on the LAN first thing, before the web server and the other services wind down, so
+        // the successor takes over within a beacon's flight rather than after the whole shutdown.
+        lifetime?.ApplicationStopping.Register(Leave);
     }
 
     /// <summary>Each owned address and where this node stands with it; for status.</summary>
