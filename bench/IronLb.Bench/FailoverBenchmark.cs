@@ -153,6 +153,11 @@ internal sealed class FailoverBenchmark : IBenchmark
         var probes = await watch.StopAsync();
         var macs = probes.SelectMany(p => p.ReplyMacs).Distinct().Count();
         Console.Error.WriteLine($"outage: {probes.Count} probes, {probes.Count(p => p.ReplyMacs.Count == 0)} unanswered, {macs} MACs answered");
+        if (macs > 1 || probes.Any(p => p.ReplyMacs.Count == 0))
+        {
+            Console.Error.WriteLine(string.Join('\n', probes.Select(p => $"{p.At:0.000} {string.Join(',', p.ReplyMacs)}")));
+            Console.Error.WriteLine(lab.Output);
+        }
         return probes.Count(p => p.ReplyMacs.Count == 0);
     }
 
@@ -181,8 +186,9 @@ internal sealed class FailoverBenchmark : IBenchmark
         await using var lab = new KeepalivedLab(version, advert);
         for (var i = 0; i < trials; i++)
         {
+            // Every trial starts from the same state: all three running and node-1, the highest priority, master.
             await lab.StartAsync();
-            var owner = await WaitForAsync(lab.OwnerSeenByClient);
+            var owner = await WaitForAsync(() => lab.OwnerSeenByClient() is "node-1" ? "node-1" : null);
             await using var neighbours = await NeighbourWatch.StartAsync(lab.Client, FailoverLab.Vip);
             var interval = TimeSpan.FromSeconds(double.Parse(advert, CultureInfo.InvariantCulture));
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * interval.TotalMilliseconds));
@@ -199,9 +205,9 @@ internal sealed class FailoverBenchmark : IBenchmark
             var moved = await WaitAwayAsync(neighbours, FailoverLab.MacOf(owner), at);
             times.Add((moved - at).TotalMilliseconds);
             Console.Error.WriteLine($"keepalived v{version} {fault} {i + 1}/{trials}: {times[^1]:0} ms");
+            // The old master is started again for the next trial (it still holds the address after a cut: kill it too).
             if (fault == "linkcut")
             {
-                // The cut master still holds the address; take it down with its link so the next trial starts clean.
                 await lab.KillAsync(owner);
                 lab.SetLink(owner, up: true);
             }
