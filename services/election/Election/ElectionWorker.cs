@@ -91,7 +91,7 @@ internal sealed partial class ElectionWorker(
         }
 
         var previous = ownersEntry.Value ?? OwnerSet.Empty;
-        var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now));
+        var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now), _heartbeats.Fresh(now));
         status.Update(elected, alive);
         if (ReferenceEquals(elected, previous))
         {

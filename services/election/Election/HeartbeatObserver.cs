@@ -61,6 +61,14 @@ internal sealed class HeartbeatObserver(TimeSpan timeout)
     public IReadOnlySet<string> Alive(TimeSpan now) =>
         _seen.Where(kv => IsAlive(kv.Value, now)).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The alive nodes whose heartbeat changed less than half a timeout ago. Only these may be given an address: when
+    /// the owner times out and nobody else is fresh either, election has lost sight of everyone at once (a partition
+    /// of the control host or the store), not watched one node die, and the address stays where it is.
+    /// </summary>
+    public IReadOnlySet<string> Fresh(TimeSpan now) =>
+        _seen.Where(kv => IsAlive(kv.Value, now) && now - kv.Value.SeenAt < timeout / 2).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The addresses alive nodes say they took over on the LAN as successors (address to node).</summary>
     public IReadOnlyDictionary<string, string> TakenOver(TimeSpan now)
     {

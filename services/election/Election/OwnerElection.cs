@@ -24,7 +24,9 @@ internal static class OwnerElection
     /// <param name="liveNodes">The nodes alive now.</param>
     /// <param name="previous">The owners stored now.</param>
     /// <param name="takenOver">Addresses live successors took over on the LAN (address to node): confirmed where the node is a candidate.</param>
-    public static OwnerSet Elect(IntentSet intents, IReadOnlySet<string> liveNodes, OwnerSet previous, IReadOnlyDictionary<string, string>? takenOver = null)
+    /// <param name="freshNodes">The live nodes heard from just now; a group moves only to one of them (all live nodes when null).</param>
+    public static OwnerSet Elect(
+        IntentSet intents, IReadOnlySet<string> liveNodes, OwnerSet previous, IReadOnlyDictionary<string, string>? takenOver = null, IReadOnlySet<string>? freshNodes = null)
     {
         var previousByAddress = previous.Owners.ToDictionary(o => o.Address, StringComparer.Ordinal);
         takenOver ??= new Dictionary<string, string>();
@@ -36,15 +38,16 @@ internal static class OwnerElection
         var owners = new List<AddressOwner>();
         foreach (var group in AddressGroup.From(intents, liveNodes))
         {
-            // Fail static: when every node that could answer looks dead at once, the likelier story is that election
-            // lost sight of them (the nodes or the store are cut off from it), so the group keeps the owner it had.
-            if (group.Candidates.Count == 0)
+            // Fail static: when every node that could answer looks dead at once, or the owner died and nobody else was
+            // heard from just now either, the likelier story is that election lost sight of them (the nodes or the
+            // store are cut off from it), so the group keeps the owner it had.
+            if (group.Candidates.Count == 0 || (OwnerGone(group, previousByAddress) && !group.Candidates.Any(n => freshNodes?.Contains(n) ?? true)))
             {
                 owners.AddRange(group.Addresses.Select(a => previousByAddress.GetValueOrDefault(a)).OfType<AddressOwner>().Where(o => group.Eligible.Contains(o.Node)));
                 continue;
             }
 
-            var node = Choose(group, previousByAddress, takenOver);
+            var node = Choose(group, previousByAddress, takenOver, freshNodes);
             if (node is null)
             {
                 continue;
@@ -64,10 +67,13 @@ internal static class OwnerElection
         return SameOwners(previous.Owners, owners) ? previous : new OwnerSet(nextVersion, owners);
     }
 
+    private static bool OwnerGone(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress) =>
+        group.Addresses.Any(a => previousByAddress.TryGetValue(a, out var before) && !group.Candidates.Contains(before.Node));
+
     // What the LAN has wins: a candidate that took the group over as successor keeps it. Then sticky: the node that
     // answers for the group's ranking address keeps the group, else one that answers for any of its addresses (groups
     // formed from per-address owners), else the best-ranked candidate.
-    private static string? Choose(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress, IReadOnlyDictionary<string, string> takenOver)
+    private static string? Choose(AddressGroup group, Dictionary<string, AddressOwner> previousByAddress, IReadOnlyDictionary<string, string> takenOver, IReadOnlySet<string>? freshNodes)
     {
         foreach (var address in group.Addresses)
         {
@@ -85,7 +91,8 @@ internal static class OwnerElection
             }
         }
 
-        return group.Candidates.OrderBy(n => Rank(n, group.RankAddress), StringComparer.Ordinal).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+        return group.Candidates.Where(n => freshNodes?.Contains(n) ?? true)
+            .OrderBy(n => Rank(n, group.RankAddress), StringComparer.Ordinal).ThenBy(n => n, StringComparer.Ordinal).FirstOrDefault();
     }
 
     /// <summary>The rank of a node for an address: hex SHA-256 of "node#address", as MetalLB sorts speakers.</summary>

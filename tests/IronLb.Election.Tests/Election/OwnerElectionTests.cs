@@ -211,4 +211,32 @@ public class OwnerElectionTests
         Assert.True(confirmed.Epoch > owner.Epoch + 1);
         Assert.Equal(0, confirmed.Epoch % 2);
     }
+
+    [Fact]
+    public void Elect_OwnerTimesOutWhileNobodyElseIsFresh_AddressStays()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2", "node3"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+        var owner = first.Owners[0].Node;
+        var others = new[] { "node1", "node2", "node3" }.Where(n => n != owner).ToArray();
+
+        // The control host lost every node at once; their last heartbeats expire a few milliseconds apart, and for
+        // one pass the others still count as alive, though none was heard from just now.
+        var second = OwnerElection.Elect(intents, Live(others), first, freshNodes: Live());
+
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public void Elect_OwnerTimesOutAndAnotherIsFresh_MovesToAFreshNode()
+    {
+        var intents = Intents(Intent("web", "203.0.113.10", ["node1", "node2", "node3"]));
+        var first = OwnerElection.Elect(intents, Live("node1", "node2", "node3"), OwnerSet.Empty);
+        var owner = first.Owners[0].Node;
+        var others = new[] { "node1", "node2", "node3" }.Where(n => n != owner).ToArray();
+
+        var second = OwnerElection.Elect(intents, Live(others), first, freshNodes: Live(others[1]));
+
+        Assert.Equal(others[1], Assert.Single(second.Owners).Node);
+    }
 }
