@@ -21,7 +21,13 @@ internal sealed class HeartbeatObserver(TimeSpan timeout)
     public void Observe(IReadOnlyDictionary<string, NodeHeartbeat?> heartbeats, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(heartbeats);
-        if (_blind)
+
+        // Every node silent, then one speaks again: they went quiet together, which is a partition between them and
+        // election (or the store), not a row of deaths. Like a blind spell, it counts against none of them, so the
+        // first to come back does not take the addresses of the others, which are coming back too.
+        var everyoneSilent = _seen.Count > 0 && !_seen.Values.Any(o => IsAlive(o, now));
+        var someoneSpeaks = heartbeats.Any(kv => kv.Value is not null && (!_seen.TryGetValue(kv.Key, out var o) || o.Last != kv.Value));
+        if (_blind || (everyoneSilent && someoneSpeaks))
         {
             foreach (var observation in _seen.Values)
             {

@@ -228,6 +228,31 @@ public sealed class ElectionWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_EveryNodeSilentThenTheyReturnOneByOne_NothingMoves()
+    {
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
+        var other = first.Node == "node1" ? "node2" : "node1";
+
+        // The nodes lose the store together; election still reads it and sees both fall silent.
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(Timing.ObserveInterval);
+            await worker.RunOnceAsync(CancellationToken.None);
+        }
+
+        // They come back one after the other, the owner last.
+        await BeatAsync(other);
+        await worker.RunOnceAsync(CancellationToken.None);
+        _time.Advance(Timing.HeartbeatInterval);
+        await BeatAsync(first.Node);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var kept = Assert.Single((await OwnersAsync()).Owners);
+        Assert.Equal((first.Node, first.Epoch), (kept.Node, kept.Epoch));
+        Assert.Single(_published.Topics);
+    }
+
+    [Fact]
     public async Task RunOnce_NothingChanged_NoWriteNoEvent()
     {
         await WriteIntentsAsync("node1");
