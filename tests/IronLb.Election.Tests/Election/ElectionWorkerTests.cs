@@ -5,6 +5,7 @@ using IronLb.Core.State;
 using IronLb.Election.Election;
 using IronLb.Election.Lease;
 using IronLb.ServiceDefaults;
+using IronLb.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -202,7 +203,7 @@ public sealed class ElectionWorkerTests : IDisposable
     public async Task RunOnce_StoreOutageLongerThanTheTimeout_NothingMovesWhenItReturns()
     {
         var (_, first) = await ElectBetweenTwoLiveNodesAsync();
-        var failing = new SwitchableStore(_store);
+        var failing = new SwitchableStateStore(_store);
         var worker = new ElectionWorker(failing, _published, new ElectionLease(failing, Options.Create(Timing), _time), new ElectionStatus(),
             new ReadinessGate("election"), Options.Create(new ElectionOptions { ReplicaId = "a" }), Options.Create(Timing), _time, NullLogger<ElectionWorker>.Instance);
         await worker.RunOnceAsync(CancellationToken.None);
@@ -265,24 +266,6 @@ public sealed class ElectionWorkerTests : IDisposable
 
         Assert.Equal(etag, (await _store.GetAsync(StateKeys.Owners)).ETag);
         Assert.Single(_published.Topics);
-    }
-
-    /// <summary>The state store as seen through a sidecar that can become unreachable.</summary>
-    private sealed class SwitchableStore(IStateStore inner) : IStateStore
-    {
-        public bool Down { get; set; }
-
-        public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.GetAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.GetBulkAsync(keys, cancellationToken);
-
-        public Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.TrySaveAsync(key, value, etag, cancellationToken);
-
-        public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.TryDeleteAsync(key, etag, cancellationToken);
     }
 
     private sealed class RecordingPublisher : IEventPublisher

@@ -4,6 +4,7 @@ using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Layer2.Ownership;
 using IronLb.ServiceDefaults;
+using IronLb.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -75,7 +76,7 @@ public sealed class Layer2AgentTests : IDisposable
     public async Task Apply_StoreUnreachable_KeepsTheOwnersLastRead()
     {
         await WriteOwnersAsync(1, ("203.0.113.10", "node1", 1));
-        var failing = new SwitchableStore(_store);
+        var failing = new SwitchableStateStore(_store);
         var agent = Agent(failing);
         await agent.ResyncAsync(CancellationToken.None);
 
@@ -113,24 +114,6 @@ public sealed class Layer2AgentTests : IDisposable
         Assert.True(heartbeat.Leaving);
         Assert.Equal(2, heartbeat.Sequence);
         Assert.Equal([Topics.NodeLeaving], _published.Topics);
-    }
-
-    /// <summary>The state store as seen through a sidecar that can become unreachable.</summary>
-    private sealed class SwitchableStore(IStateStore inner) : IStateStore
-    {
-        public bool Down { get; set; }
-
-        public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.GetAsync(key, cancellationToken);
-
-        public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.GetBulkAsync(keys, cancellationToken);
-
-        public Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.TrySaveAsync(key, value, etag, cancellationToken);
-
-        public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) =>
-            Down ? throw new IOException("store unreachable") : inner.TryDeleteAsync(key, etag, cancellationToken);
     }
 
     private sealed class RecordingPublisher : IEventPublisher
