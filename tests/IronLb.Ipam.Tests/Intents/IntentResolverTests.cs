@@ -179,7 +179,7 @@ public class IntentResolverTests
     [Fact]
     public void Resolve_EndpointTerminatingButServing_CountsAsMetalLbDoes()
     {
-        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: false, serving: true), Ep("10.0.0.2", "n2", ready: false, serving: false))).Single(i => i.Name == "back");
+        var back = Resolve(WithEndpoints(Ep("192.0.2.51", "n1", ready: false, serving: true), Ep("192.0.2.52", "n2", ready: false, serving: false))).Single(i => i.Name == "back");
 
         Assert.Equal(["n1"], back.NodesWithReadyEndpoints);
         Assert.True(back.HasServingEndpoints);
@@ -188,7 +188,7 @@ public class IntentResolverTests
     [Fact]
     public void Resolve_EndpointWithoutNodeName_ServesTheClusterPolicyButNoNode()
     {
-        var back = Resolve(WithEndpoints(Ep("10.0.0.1", null, ready: true))).Single(i => i.Name == "back");
+        var back = Resolve(WithEndpoints(Ep("192.0.2.51", null, ready: true))).Single(i => i.Name == "back");
 
         Assert.Empty(back.NodesWithReadyEndpoints);
         Assert.True(back.HasServingEndpoints);
@@ -199,7 +199,7 @@ public class IntentResolverTests
     public void Resolve_AddressReportedUnableElsewhereOnItsNode_DoesNotCount()
     {
         // MetalLB: for one address, "cannot serve" anywhere wins over "ready".
-        var back = Resolve(WithEndpoints(Ep("10.0.0.1", "n1", ready: true), Ep("10.0.0.1", "n1", ready: false))).Single(i => i.Name == "back");
+        var back = Resolve(WithEndpoints(Ep("192.0.2.51", "n1", ready: true), Ep("192.0.2.51", "n1", ready: false))).Single(i => i.Name == "back");
 
         Assert.Empty(back.NodesWithReadyEndpoints);
         Assert.False(back.HasServingEndpoints);
