@@ -26,6 +26,7 @@ public static class BgpRegistration
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddStatusContributor<BgpStatus>();
+        builder.Services.AddNodeReporter<BgpReport>();
 
         // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
         if (builder.Configuration.GetSection("Bgp").GetValue("Announce", defaultValue: true))
