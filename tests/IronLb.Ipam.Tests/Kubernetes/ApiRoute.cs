@@ -12,6 +12,7 @@ internal sealed record ApiRoute(string Group, string Version, string Plural, str
         ["Node"] = ("", "nodes", false),
         ["Namespace"] = ("", "namespaces", false),
         ["Secret"] = ("", "secrets", true),
+        ["ConfigMap"] = ("", "configmaps", true),
         ["Event"] = ("", "events", true),
         ["EndpointSlice"] = ("discovery.k8s.io", "endpointslices", true),
         ["IPAddressPool"] = ("metallb.io", "ipaddresspools", true),
