@@ -26,6 +26,9 @@ public static class BgpRegistration
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
         builder.Services.AddStatusContributor<BgpStatus>();
+        builder.Services.AddNodeReporter<BgpReport>();
+        builder.Services.AddMetrics();
+        builder.Services.AddHostedService<BgpMetrics>();
 
         // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
         if (builder.Configuration.GetSection("Bgp").GetValue("Announce", defaultValue: true))

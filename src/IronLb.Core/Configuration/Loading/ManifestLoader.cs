@@ -176,7 +176,15 @@ public static class ManifestLoader
 
         if (!Readers.TryGetValue(kind, out var reader))
         {
-            return; // not a kind IronLB reads: a Deployment, a ConfigMap, an OSPF CRD...
+            // Not a kind IronLB reads: a Deployment, a ConfigMap... A metallb.io one is MetalLB configuration that
+            // will not be acted on, which a user switching over must hear about.
+            if (apiVersion.StartsWith("metallb.io/", StringComparison.Ordinal))
+            {
+                var skipped = header.String(header.Object(root, "", "metadata"), "metadata", "name");
+                collector.Warnings.Add(new ConfigurationError(fileName, kind, string.IsNullOrEmpty(skipped) ? documentName : skipped, $"{apiVersion} {kind} is not a kind IronLB reads; it is ignored"));
+            }
+
+            return;
         }
 
         var metadataNode = header.Object(root, "", "metadata");
