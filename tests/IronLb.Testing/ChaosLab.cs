@@ -10,9 +10,11 @@ namespace IronLb.Testing;
 /// <param name="Converged">How long after recovery the cluster agreed again; null when not within the bound.</param>
 /// <param name="Report">What the last consistency check found.</param>
 /// <param name="DuplicatesSeen">The most addresses held by two Services at once in any check after recovery.</param>
-/// <param name="Moved">Services that existed before the fault and after it with other addresses after it.</param>
+/// <param name="Moved">Services that held addresses when the fault hit and hold other ones after it.</param>
+/// <param name="Compared">Services that held addresses when the fault hit and still exist after it (what Moved counts from).</param>
 /// <param name="ChurnOperations">Services created or deleted during the fault.</param>
-public sealed record FaultOutcome(string Fault, TimeSpan? Converged, ConsistencyReport Report, int DuplicatesSeen, int Moved, long ChurnOperations);
+/// <param name="Recovery">From the fault to its end: the process restarted and ready, Redis answering again.</param>
+public sealed record FaultOutcome(string Fault, TimeSpan? Converged, ConsistencyReport Report, int DuplicatesSeen, int Moved, int Compared, long ChurnOperations, TimeSpan Recovery = default);
 
 /// <summary>
 /// IronLB as deployed, on loopback: Redis with AOF as deploy/redis runs it, ipam reading a manifests folder, two election
@@ -164,12 +166,16 @@ public sealed class ChaosLab : IAsyncDisposable
     {
         using var stop = new CancellationTokenSource();
         var operations = Churn.Operations;
-        var before = await _consistency!.AddressesAsync();
         var churning = Churn.RunAsync(perSecond, TimeSpan.FromMinutes(5), stop.Token);
+        IReadOnlyDictionary<string, string> before;
+        TimeSpan recovery;
         try
         {
             await Task.Delay(churnBefore);
+            before = await _consistency!.AddressesAsync();
+            var injected = Stopwatch.StartNew();
             await InjectAsync(fault);
+            recovery = injected.Elapsed;
         }
         finally
         {
@@ -179,8 +185,9 @@ public sealed class ChaosLab : IAsyncDisposable
 
         var outcome = await WaitForConsistencyAsync(bound);
         var after = await _consistency.AddressesAsync();
-        var moved = before.Count(b => after.TryGetValue(b.Key, out var now) && now != b.Value);
-        return outcome with { Fault = fault, Moved = moved, ChurnOperations = Churn.Operations - operations };
+        var compared = before.Where(b => after.ContainsKey(b.Key)).ToList();
+        var moved = compared.Count(b => after[b.Key] != b.Value);
+        return outcome with { Fault = fault, Moved = moved, Compared = compared.Count, ChurnOperations = Churn.Operations - operations, Recovery = recovery };
     }
 
     private async Task InjectAsync(string fault)
@@ -261,14 +268,14 @@ public sealed class ChaosLab : IAsyncDisposable
             duplicates = Math.Max(duplicates, report.Duplicates);
             if (report.Consistent)
             {
-                return new FaultOutcome("", clock.Elapsed, report, duplicates, 0, 0);
+                return new FaultOutcome("", clock.Elapsed, report, duplicates, 0, 0, 0);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
         while (clock.Elapsed < bound);
 
-        return new FaultOutcome("", null, report, duplicates, 0, 0);
+        return new FaultOutcome("", null, report, duplicates, 0, 0, 0);
     }
 
     /// <summary>One consistency check of the store and every node agent against the Services in the folder.</summary>
@@ -348,6 +355,7 @@ public sealed class ChaosLab : IAsyncDisposable
             ["max_converge_s"] = outcomes.All(o => o.Converged is not null) ? Math.Round(outcomes.Max(o => o.Converged!.Value.TotalSeconds), 2) : null,
             ["duplicates"] = outcomes.Sum(o => o.DuplicatesSeen),
             ["lost"] = outcomes.Sum(o => o.Report.Lost),
+            ["moved"] = outcomes.Sum(o => o.Moved),
         };
         foreach (var outcome in outcomes)
         {
@@ -359,5 +367,5 @@ public sealed class ChaosLab : IAsyncDisposable
 
     /// <summary>One line per fault for a log.</summary>
     public static string Describe(FaultOutcome outcome) => string.Create(CultureInfo.InvariantCulture,
-        $"{outcome.Fault}: {(outcome.Converged is { } c ? $"agreed {c.TotalSeconds:F2} s after recovery" : "never agreed")}, {outcome.ChurnOperations} Services created or deleted during it, {outcome.Moved} moved to other addresses, at most {outcome.DuplicatesSeen} addresses held twice; {outcome.Report}");
+        $"{outcome.Fault} (recovered after {outcome.Recovery.TotalSeconds:F1} s): {(outcome.Converged is { } c ? $"agreed {c.TotalSeconds:F2} s after recovery" : "never agreed")}, {outcome.ChurnOperations} Services created or deleted during it, {outcome.Moved} of the {outcome.Compared} Services there before and after moved to other addresses, at most {outcome.DuplicatesSeen} addresses held twice; {outcome.Report}");
 }
