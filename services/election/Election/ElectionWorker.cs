@@ -14,7 +14,10 @@ namespace IronLb.Election.Election;
 /// Every replica, active or standby, reads the heartbeats every <c>Failover:ObserveInterval</c>, so a standby that
 /// takes over already knows who is alive and moves nothing. A pass also runs at the next heartbeat deadline and when
 /// "intents changed" or "node leaving" rings. Intents are re-read when they changed, owners only before a write: the
-/// store is truth, events are doorbells, and a lost or repeated event costs nothing.
+/// store is truth, events are doorbells, and a lost or repeated event costs nothing. The owners' version never goes
+/// back while the replica lives (layer2 agents ignore owners at or below the version they applied): with the intents,
+/// standbys too note the stored owners' version, so whoever writes after the store lost the owners (Redis restarted
+/// without persistence) continues above it.
 /// </remarks>
 internal sealed partial class ElectionWorker(
     IStateStore store,
@@ -30,6 +33,7 @@ internal sealed partial class ElectionWorker(
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HeartbeatObserver _heartbeats = new(timing.Value.HeartbeatTimeout);
     private readonly long _origin = time.GetTimestamp();
+    private readonly VersionFloor _ownersVersions = new();
     private IntentSet? _intents;
     private TimeSpan _intentsReadAt;
     private volatile bool _intentsChanged = true;
@@ -53,6 +57,7 @@ internal sealed partial class ElectionWorker(
         {
             _intentsChanged = false;
             _intents = (await store.GetJsonAsync<IntentSet>(StateKeys.Intents, cancellationToken: cancellationToken).ConfigureAwait(false)).Value ?? IntentSet.Empty;
+            _ownersVersions.Note((await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false)).Value?.Version ?? 0);
             _intentsReadAt = now;
         }
 
@@ -90,7 +95,9 @@ internal sealed partial class ElectionWorker(
             ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        var previous = ownersEntry.Value ?? OwnerSet.Empty;
+        var stored = ownersEntry.Value ?? OwnerSet.Empty;
+        var floor = _ownersVersions.Note(stored.Version);
+        var previous = stored.Version < floor ? stored with { Version = floor } : stored;
         var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now), _heartbeats.Fresh(now));
         status.Update(elected, alive);
         if (ReferenceEquals(elected, previous))
@@ -106,6 +113,7 @@ internal sealed partial class ElectionWorker(
             return;
         }
 
+        _ownersVersions.Note(elected.Version);
         LogOwnersElected(logger, elected.Version, elected.Owners.Count, alive.Count);
         await publisher.PublishAsync(Topics.OwnersChanged, ContractJson.Serialize(new StateChanged(elected.Version)), cancellationToken).ConfigureAwait(false);
     }

@@ -9,9 +9,12 @@ namespace IronLb.Ipam.Configuration;
 /// <remarks>
 /// An invalid folder never replaces the last valid configuration (<see cref="ConfigurationIntake"/>). The folder is fingerprinted on a poll as well as watched,
 /// because file-system notifications are lost on some file systems (network mounts, ConfigMap symlink swaps).
+/// An unchanged folder is submitted again when the store no longer holds a configuration (Redis restarted without
+/// persistence): a folder has no status to adopt, so it is the only copy, and every service waits for it.
 /// </remarks>
 internal sealed partial class ManifestFolderSource(
     ConfigurationIntake intake,
+    ConfigurationState state,
     [FromKeyedServices(IpamRegistration.ConfigurationComponent)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,
@@ -23,7 +26,7 @@ internal sealed partial class ManifestFolderSource(
     public async Task<IReadOnlyList<ConfigurationError>> LoadIfChangedAsync(string directory, CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint(directory);
-        if (fingerprint == _fingerprint)
+        if (fingerprint == _fingerprint && await state.ReadAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             return [];
         }

@@ -30,9 +30,10 @@ internal sealed partial class IpamReconciler
             }
             else
             {
-                var next = new IntentSet(stored.Version + 1, intents, allocationVersion);
+                var next = new IntentSet(_intentsVersions.Next(stored.Version), intents, allocationVersion);
                 if (await store.TrySaveAsync(StateKeys.Intents, Serialize(next), entry.ETag, cancellationToken).ConfigureAwait(false))
                 {
+                    _intentsVersions.Note(next.Version);
                     await publisher.PublishAsync(Topics.IntentsChanged, Serialize(new StateChanged(next.Version)), cancellationToken).ConfigureAwait(false);
                     return (true, next.Version);
                 }

@@ -41,11 +41,13 @@ public sealed record ReconcileResult(
 /// newer allocation version are never replaced. A crash or a lost race between the two writes leaves intents behind
 /// the allocations, never ahead of them, and the next reconcile of any replica finishes the job.</item>
 /// </list>
-/// Nothing is cached between calls: a restarted replica starts from exactly what is stored.
+/// Nothing is cached between calls but the highest intents version seen, so intents versions never go back while the
+/// replica lives, even when the store lost them: a restarted replica starts from exactly what is stored.
 /// </summary>
 internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher publisher, IOptions<AllocationOptions> options, ILogger<IpamReconciler> logger)
 {
     private static readonly string[] Keys = [AllocationDocument.StateKey, StateKeys.Intents];
+    private readonly VersionFloor _intentsVersions = new();
 
     /// <summary>Converges to <paramref name="configuration"/>, whose version is <paramref name="configVersion"/> (monotonic).</summary>
     /// <exception cref="StateConflictException">Every attempt lost to another writer.</exception>

@@ -82,6 +82,31 @@ public sealed class ElectionWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnceAsync_StoreLostTheOwners_NextOwnersVersionAboveEveryOneWrittenBefore()
+    {
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
+        var before = await OwnersAsync();
+
+        // Redis restarted without persistence: every key is gone; the nodes beat again, ipam writes the intents again.
+        foreach (var key in new[] { StateKeys.Owners, StateKeys.Intents, StateKeys.ElectionLease, StateKeys.Heartbeat("node1"), StateKeys.Heartbeat("node2") })
+        {
+            Assert.True(await _store.TryDeleteAsync(key, etag: null));
+        }
+
+        await WriteIntentsAsync("node1", "node2");
+        await BeatAsync("node1");
+        await BeatAsync("node2");
+        worker.IntentsChanged();
+        _time.Advance(Timing.ObserveInterval);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var after = await OwnersAsync();
+        Assert.True(after.Version > before.Version, $"owners version {after.Version} after the loss, {before.Version} before");
+        Assert.True(after.Owners[0].Epoch > first.Epoch, $"epoch {after.Owners[0].Epoch} after the loss, {first.Epoch} before");
+        Assert.Equal(first.Address, after.Owners[0].Address);
+    }
+
+    [Fact]
     public async Task RunOnce_TwoReplicas_OnlyLeaseHolderWritesOwners()
     {
         await WriteIntentsAsync("node1");

@@ -42,6 +42,27 @@ public class IpamReconcilerTests
     }
 
     [Fact]
+    public async Task ReconcileAsync_StoreLostEverything_RebuildsAndIntentsVersionContinuesAboveTheLost()
+    {
+        await using var state = await StateFixture.StartAsync();
+        var replica = state.Replica();
+        var config = Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"));
+        await replica.ReconcileAsync(config, 1);
+        await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
+        var lost = await StoredIntents(state.Store);
+
+        // Redis restarted without persistence: the node agents still hold intents version 2 and ignore anything not above it.
+        Assert.True(await state.Store.TryDeleteAsync(AllocationDocument.StateKey, etag: null));
+        Assert.True(await state.Store.TryDeleteAsync(StateKeys.Intents, etag: null));
+        var result = await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
+
+        Assert.True(result.Written);
+        var rebuilt = await StoredIntents(state.Store);
+        Assert.True(rebuilt.Version > lost.Version, $"intents version {rebuilt.Version} after the loss, {lost.Version} before");
+        Assert.Equal(lost.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"), rebuilt.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"));
+    }
+
+    [Fact]
     public async Task ReconcileAsync_NothingChanged_WritesNothing()
     {
         await using var state = await StateFixture.StartAsync();
