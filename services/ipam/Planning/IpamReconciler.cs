@@ -14,7 +14,7 @@ namespace IronLb.Ipam.Planning;
 /// <param name="Written">True when it changed the stored allocations or intents.</param>
 /// <param name="Stale">True when the stored allocations come from a newer configuration, so nothing was written.</param>
 /// <param name="AllocationVersion">The stored allocations' version after the reconcile.</param>
-/// <param name="IntentsVersion">The stored intents' version after the reconcile.</param>
+/// <param name="IntentsVersion">The sum of the stored intents shards' versions after the reconcile: grows with every shard write.</param>
 /// <param name="Plans">Per handled Service: addresses and pool (for Service status and metallb.io/ip-allocated-from-pool) or the reason it has none.</param>
 /// <param name="Pools">Pool counters for IPAddressPool status.</param>
 /// <param name="Attempts">Read-compute-write rounds it took.</param>
@@ -36,16 +36,18 @@ public sealed record ReconcileResult(
 /// result with <see cref="AllocationSolver"/> from what is held, and writes it by compare-and-swap on the ETag it read,
 /// so a replica that lost the race recomputes from the winner's allocations instead of overwriting them. An absent
 /// document is first created as genesis (<see cref="StateGenesis"/>), never by an unconditional write.</item>
-/// <item>Intents are derived from the allocations, and written only after them, in a second compare-and-swap tagged
-/// with the allocation version they come from (<see cref="IntentSet.AllocationVersion"/>); intents derived from a
-/// newer allocation version are never replaced. A crash or a lost race between the two writes leaves intents behind
-/// the allocations, never ahead of them, and the next reconcile of any replica finishes the job.</item>
+/// <item>Intents are derived from the allocations, and written only after them, one compare-and-swap per intents
+/// shard (<see cref="IntentShards"/>) whose content changed, each tagged with the allocation version it comes from
+/// (<see cref="IntentSet.AllocationVersion"/>); a shard derived from a newer allocation version is never replaced. A
+/// crash or a lost race between the writes leaves shards behind the allocations, never ahead of them, and the next
+/// reconcile of any replica finishes the job. One "intents changed" names the shards written.</item>
 /// </list>
 /// Nothing is cached between calls: a restarted replica starts from exactly what is stored.
 /// </summary>
 internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher publisher, IOptions<AllocationOptions> options, ILogger<IpamReconciler> logger)
 {
-    private static readonly string[] Keys = [AllocationDocument.StateKey, StateKeys.Intents];
+    // The allocations first, then every intents shard in shard order.
+    private static readonly string[] Keys = [AllocationDocument.StateKey, .. IntentShards.AllKeys];
 
     /// <summary>Converges to <paramref name="configuration"/>, whose version is <paramref name="configVersion"/> (monotonic).</summary>
     /// <exception cref="StateConflictException">Every attempt lost to another writer.</exception>
@@ -61,14 +63,14 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
             cancellationToken.ThrowIfCancellationRequested();
             var entries = await ReadExistingAsync(cancellationToken).ConfigureAwait(false);
             var stored = Read(entries[0], AllocationDocument.Empty);
-            var storedIntents = Read(entries[1], IntentSet.Empty);
+            IReadOnlyList<StateEntry> intentShards = [.. entries.Skip(1)];
 
             var solution = AllocationSolver.Solve(configuration, stored.ToHeld(), options.Value.LoadBalancerClass, configuration.NamespaceLabels);
             if (stored.ConfigVersion > configVersion)
             {
                 // A replica still on an older configuration would release Services it cannot yet see.
                 Log.StaleConfiguration(logger, configVersion, stored.ConfigVersion);
-                return new ReconcileResult(false, true, stored.Version, storedIntents.Version, solution.Plans, solution.Allocator.Status(), attempt);
+                return new ReconcileResult(false, true, stored.Version, intentShards.Sum(e => Read(e, IntentSet.Empty).Version), solution.Plans, solution.Allocator.Status(), attempt);
             }
 
             var allocations = AllocationDocument.From(solution.Allocator.Assignments);
@@ -98,7 +100,7 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
             }
 
             var intents = IntentResolver.Resolve(configuration, solution.Allocator.Assignments);
-            var (intentsWritten, intentsVersion) = await WriteIntentsAsync(intents, allocationVersion, entries[1], maxAttempts, cancellationToken).ConfigureAwait(false);
+            var (intentsWritten, intentsVersion) = await WriteIntentsAsync(intents, allocationVersion, intentShards, maxAttempts, cancellationToken).ConfigureAwait(false);
             return new ReconcileResult(allocationsWritten || intentsWritten, false, allocationVersion, intentsVersion, solution.Plans, solution.Allocator.Status(), attempt);
         }
 

@@ -55,7 +55,7 @@ public sealed class ElectionWorkerTests : IDisposable
     private async Task WriteIntentsAsync(params string[] nodes)
     {
         var intent = new AnnouncementIntent("default", "web", ["203.0.113.10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
-        await _store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
+        await _store.TrySaveAsync(StateKeys.IntentShard(IntentShards.Of("default", "web")), ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
     }
 
     private async Task BeatAsync(string node, bool leaving = false)

@@ -1,0 +1,29 @@
+using IronLb.Core.Contracts;
+
+namespace IronLb.Ipam.Intents;
+
+/// <summary>Splits resolved intents into their shards (<see cref="IntentShards"/>) and tells whether a stored shard already says the same. Pure.</summary>
+internal static class IntentShardPlan
+{
+    /// <summary>One list per shard, in shard order; each keeps the order of <paramref name="intents"/>.</summary>
+    public static IReadOnlyList<AnnouncementIntent>[] Split(IEnumerable<AnnouncementIntent> intents)
+    {
+        ArgumentNullException.ThrowIfNull(intents);
+        var shards = new List<AnnouncementIntent>[IntentShards.Count];
+        for (var i = 0; i < shards.Length; i++)
+        {
+            shards[i] = [];
+        }
+
+        foreach (var intent in intents)
+        {
+            shards[IntentShards.Of(intent.Namespace, intent.Name)].Add(intent);
+        }
+
+        return shards;
+    }
+
+    /// <summary>True when both lists hold the same intents in the same order, compared by their stored JSON form.</summary>
+    public static bool Same(IReadOnlyList<AnnouncementIntent> stored, IReadOnlyList<AnnouncementIntent> wanted) =>
+        stored.Count == wanted.Count && ContractJson.Serialize(stored).AsSpan().SequenceEqual(ContractJson.Serialize(wanted));
+}
