@@ -2,7 +2,7 @@ using IronLb.Core.Contracts;
 
 namespace IronLb.Ipam.Intents;
 
-/// <summary>Splits resolved intents into their shards (<see cref="IntentShards"/>) and tells whether a stored shard already says the same. Pure.</summary>
+/// <summary>Splits resolved intents into their shards (<see cref="IntentShards"/>). Pure.</summary>
 internal static class IntentShardPlan
 {
     /// <summary>One list per shard, in shard order; each keeps the order of <paramref name="intents"/>.</summary>
@@ -22,8 +22,4 @@ internal static class IntentShardPlan
 
         return shards;
     }
-
-    /// <summary>True when both lists hold the same intents in the same order, compared by their stored JSON form.</summary>
-    public static bool Same(IReadOnlyList<AnnouncementIntent> stored, IReadOnlyList<AnnouncementIntent> wanted) =>
-        stored.Count == wanted.Count && ContractJson.Serialize(stored).AsSpan().SequenceEqual(ContractJson.Serialize(wanted));
 }

@@ -10,52 +10,77 @@ internal sealed partial class IpamReconciler
     /// <summary>
     /// Brings every intents shard up to <paramref name="intents"/>, derived from allocation version
     /// <paramref name="allocationVersion"/>, shard by shard: a shard holding intents from that version or a newer one, or
-    /// the same intents already, is left alone, so one Service change rewrites the one shard that holds it.
+    /// the same intents already, is left alone, so one Service change reads and rewrites the one shard that holds it.
     /// </summary>
     /// <param name="intents">Every Service's intent.</param>
     /// <param name="allocationVersion">The allocation version they were derived from.</param>
-    /// <param name="entries">Every shard as read, in shard order.</param>
+    /// <param name="memo">What this replica knows the shards hold, valid for the allocations read; null: read every shard.</param>
     /// <param name="maxAttempts">Compare-and-swap rounds per shard.</param>
-    /// <param name="cancellationToken">Cancels the writes.</param>
+    /// <param name="cancellationToken">Cancels the reads and writes.</param>
     /// <returns>Whether this call wrote any shard, and the sum of the stored shards' versions afterwards.</returns>
     private async Task<(bool Written, long Version)> WriteIntentsAsync(
-        IReadOnlyList<AnnouncementIntent> intents, long allocationVersion, IReadOnlyList<StateEntry> entries, int maxAttempts, CancellationToken cancellationToken)
+        IReadOnlyList<AnnouncementIntent> intents, long allocationVersion, IntentShardMemo? memo, int maxAttempts, CancellationToken cancellationToken)
     {
         var wanted = IntentShardPlan.Split(intents);
-        var written = new List<int>();
-        long versions = 0;
+        var contents = new byte[]?[IntentShards.Count];
+        var versions = new long[IntentShards.Count];
+        var candidates = new List<int>();
         for (var shard = 0; shard < IntentShards.Count; shard++)
         {
-            var (shardWritten, version) = await WriteShardAsync(shard, wanted[shard], allocationVersion, entries[shard], maxAttempts, cancellationToken).ConfigureAwait(false);
-            versions += version;
-            if (shardWritten)
+            contents[shard] = Serialize(wanted[shard]);
+            if (memo is not null && memo.Holds(shard, contents[shard]))
             {
-                written.Add(shard);
+                versions[shard] = memo[shard].Version;
+            }
+            else
+            {
+                candidates.Add(shard);
             }
         }
 
+        var written = new List<int>();
+        if (candidates.Count > 0)
+        {
+            var entries = await store.GetBulkAsync([.. candidates.Select(IntentShards.Key)], cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var shard = candidates[i];
+                var outcome = await WriteShardAsync(shard, wanted[shard], contents[shard]!, allocationVersion, entries[i], maxAttempts, cancellationToken).ConfigureAwait(false);
+                contents[shard] = outcome.Content;
+                versions[shard] = outcome.Version;
+                if (outcome.Written)
+                {
+                    written.Add(shard);
+                }
+            }
+        }
+
+        _memo = new IntentShardMemo(allocationVersion, contents, versions);
         if (written.Count > 0)
         {
             Log.IntentShardsWritten(logger, written.Count, allocationVersion);
             await publisher.PublishAsync(Topics.IntentsChanged, Serialize(new StateChanged(allocationVersion, written)), cancellationToken).ConfigureAwait(false);
         }
 
-        return (written.Count > 0, versions);
+        return (written.Count > 0, _memo.VersionSum);
     }
 
-    private async Task<(bool Written, long Version)> WriteShardAsync(
-        int shard, IReadOnlyList<AnnouncementIntent> intents, long allocationVersion, StateEntry entry, int maxAttempts, CancellationToken cancellationToken)
+    /// <summary>Writes one shard unless it already holds <paramref name="content"/> or intents from a newer derivation.</summary>
+    /// <returns>Whether it wrote, and what the shard holds afterwards (intents list in stored JSON form, version).</returns>
+    private async Task<(bool Written, byte[] Content, long Version)> WriteShardAsync(
+        int shard, IReadOnlyList<AnnouncementIntent> intents, byte[] content, long allocationVersion, StateEntry entry, int maxAttempts, CancellationToken cancellationToken)
     {
         var key = IntentShards.Key(shard);
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             var stored = Read(entry, IntentSet.Empty);
+            var storedContent = Serialize(stored.Intents);
 
             // Another replica already derived this shard from these allocations, or from newer ones: theirs stand.
             // Equal content needs no write either, whatever version it was derived from.
-            if (entry.Exists && (stored.AllocationVersion >= allocationVersion || IntentShardPlan.Same(stored.Intents, intents)))
+            if (entry.Exists && (stored.AllocationVersion >= allocationVersion || storedContent.AsSpan().SequenceEqual(content)))
             {
-                return (false, stored.Version);
+                return (false, storedContent, stored.Version);
             }
 
             if (!entry.Exists)
@@ -67,7 +92,7 @@ internal sealed partial class IpamReconciler
                 var next = new IntentSet(stored.Version + 1, intents, allocationVersion);
                 if (await store.TrySaveAsync(key, Serialize(next), entry.ETag, cancellationToken).ConfigureAwait(false))
                 {
-                    return (true, next.Version);
+                    return (true, content, next.Version);
                 }
 
                 Log.WriteConflict(logger, attempt);
