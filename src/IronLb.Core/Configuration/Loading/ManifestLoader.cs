@@ -38,6 +38,19 @@ public static class ManifestLoader
     public static ManifestLoadResult LoadDirectory(string path)
     {
         var root = Path.GetFullPath(path);
+        var collector = new ConfigurationCollector();
+        foreach (var relative in ListFiles(root))
+        {
+            ReadFileInto(Path.Combine(root, relative), relative, collector);
+        }
+
+        return collector.Build();
+    }
+
+    /// <summary>The manifest files <see cref="LoadDirectory"/> reads, relative to <paramref name="path"/> with '/' separators, in the order it reads them.</summary>
+    public static IReadOnlyList<string> ListFiles(string path)
+    {
+        var root = Path.GetFullPath(path);
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -46,19 +59,46 @@ public static class ManifestLoader
             // On Unix a leading dot makes a file or folder Hidden; reparse points are skipped so links cannot loop.
             AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
         };
-        var files = Directory.EnumerateFiles(root, "*", options)
+        return Directory.EnumerateFiles(root, "*", options)
             .Select(file => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(relative => IsManifestFile(relative) && !relative.Split('/').Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
 
+    /// <summary>Loads one file; errors name it <paramref name="name"/> (as <see cref="LoadDirectory"/> names it: relative to the folder).</summary>
+    public static ManifestLoadResult LoadFile(string path, string name)
+    {
         var collector = new ConfigurationCollector();
-        foreach (var relative in files)
-        {
-            ReadFileInto(Path.Combine(root, relative), relative, collector);
-        }
-
+        ReadFileInto(path, name, collector);
         return collector.Build();
+    }
+
+    /// <summary>One result from several files' results, in the order given: what <see cref="LoadDirectory"/> gives for those files.</summary>
+    public static ManifestLoadResult Merge(IReadOnlyList<ManifestLoadResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ValueList<T> All<T>(Func<ClusterConfiguration, ValueList<T>> list) => ValueList.From(parts.SelectMany(p => list(p.Configuration)));
+        return new ManifestLoadResult(
+            new ClusterConfiguration
+            {
+                IpAddressPools = All(c => c.IpAddressPools),
+                L2Advertisements = All(c => c.L2Advertisements),
+                BgpAdvertisements = All(c => c.BgpAdvertisements),
+                BgpPeers = All(c => c.BgpPeers),
+                BfdProfiles = All(c => c.BfdProfiles),
+                Communities = All(c => c.Communities),
+                Services = All(c => c.Services),
+                Nodes = All(c => c.Nodes),
+                EndpointSlices = All(c => c.EndpointSlices),
+                Secrets = All(c => c.Secrets),
+                Namespaces = All(c => c.Namespaces),
+                ExcludeL2 = All(c => c.ExcludeL2),
+            },
+            [.. parts.SelectMany(p => p.Errors)])
+        {
+            Warnings = [.. parts.SelectMany(p => p.Warnings)],
+        };
     }
 
     /// <summary>Loads one file; errors name it as given.</summary>
