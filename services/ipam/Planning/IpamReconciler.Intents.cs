@@ -83,6 +83,12 @@ internal sealed partial class IpamReconciler
                 return (false, storedContent, stored.Version);
             }
 
+            // An absent shard reads as empty: a shard with no Service needs no key.
+            if (!entry.Exists && intents.Count == 0)
+            {
+                return (false, storedContent, 0);
+            }
+
             if (!entry.Exists)
             {
                 await store.EnsureAsync(key, cancellationToken).ConfigureAwait(false);
