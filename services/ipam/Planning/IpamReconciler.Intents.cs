@@ -7,6 +7,8 @@ namespace IronLb.Ipam.Planning;
 
 internal sealed partial class IpamReconciler
 {
+    private const int ShardWriteParallelism = 16;
+
     /// <summary>
     /// Brings every intents shard up to <paramref name="intents"/>, derived from allocation version
     /// <paramref name="allocationVersion"/>, shard by shard: a shard holding intents from that version or a newer one, or
@@ -38,22 +40,25 @@ internal sealed partial class IpamReconciler
             }
         }
 
-        var written = new List<int>();
+        var wrote = new bool[IntentShards.Count];
         if (candidates.Count > 0)
         {
             var entries = await store.GetBulkAsync([.. candidates.Select(IntentShards.Key)], cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < candidates.Count; i++)
+
+            // Shards are independent keys, each with its own compare-and-swap: writing several at once is as safe as one
+            // after another, and saves round trips to the sidecar when many change (a cold start, a configuration change).
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = ShardWriteParallelism, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, candidates.Count), parallel, async (i, token) =>
             {
                 var shard = candidates[i];
-                var outcome = await WriteShardAsync(shard, wanted[shard], contents[shard]!, allocationVersion, entries[i], maxAttempts, cancellationToken).ConfigureAwait(false);
+                var outcome = await WriteShardAsync(shard, wanted[shard], contents[shard]!, allocationVersion, entries[i], maxAttempts, token).ConfigureAwait(false);
                 contents[shard] = outcome.Content;
                 versions[shard] = outcome.Version;
-                if (outcome.Written)
-                {
-                    written.Add(shard);
-                }
-            }
+                wrote[shard] = outcome.Written;
+            }).ConfigureAwait(false);
         }
+
+        List<int> written = [.. Enumerable.Range(0, IntentShards.Count).Where(shard => wrote[shard])];
 
         _memo = new IntentShardMemo(allocationVersion, contents, versions);
         if (written.Count > 0)
