@@ -78,9 +78,9 @@ internal sealed partial class ScaleSingleHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The bytes of state files written at or after <paramref name="since"/>.</summary>
-    public long BytesWrittenSince(DateTime since) =>
-        new DirectoryInfo(State).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.LastWriteTimeUtc >= since).Sum(f => f.Length);
+    /// <summary>The sizes of the state files written at or after <paramref name="since"/>, largest first.</summary>
+    public IReadOnlyList<long> WritesSince(DateTime since) =>
+        [.. new DirectoryInfo(State).EnumerateFiles("*", SearchOption.AllDirectories).Where(f => f.LastWriteTimeUtc >= since).Select(f => f.Length).OrderDescending()];
 
     public async ValueTask DisposeAsync()
     {
