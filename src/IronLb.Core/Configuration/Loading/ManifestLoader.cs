@@ -78,36 +78,25 @@ public static class ManifestLoader
     public static ManifestLoadResult Merge(IReadOnlyList<ManifestLoadResult> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        ValueList<T> All<T>(Func<ClusterConfiguration, ValueList<T>> list) => ValueList.From(parts.SelectMany(p => list(p.Configuration)));
-        return new ManifestLoadResult(
-            new ClusterConfiguration
-            {
-                IpAddressPools = All(c => c.IpAddressPools),
-                L2Advertisements = All(c => c.L2Advertisements),
-                BgpAdvertisements = All(c => c.BgpAdvertisements),
-                BgpPeers = All(c => c.BgpPeers),
-                BfdProfiles = All(c => c.BfdProfiles),
-                Communities = All(c => c.Communities),
-                Services = All(c => c.Services),
-                Nodes = All(c => c.Nodes),
-                EndpointSlices = All(c => c.EndpointSlices),
-                Secrets = All(c => c.Secrets),
-                Namespaces = All(c => c.Namespaces),
-                ExcludeL2 = All(c => c.ExcludeL2),
-            },
-            [.. parts.SelectMany(p => p.Errors)])
+
+        // Each kind's list keeps file order, as when the files are read into one collector one after another.
+        var collector = new ConfigurationCollector();
+        foreach (var part in parts)
         {
-            Warnings = [.. parts.SelectMany(p => p.Warnings)],
-        };
+            foreach (var manifestObject in part.Configuration.AllObjects)
+            {
+                collector.Add(manifestObject);
+            }
+
+            collector.Errors.AddRange(part.Errors);
+            collector.Warnings.AddRange(part.Warnings);
+        }
+
+        return collector.Build();
     }
 
     /// <summary>Loads one file; errors name it as given.</summary>
-    public static ManifestLoadResult LoadFile(string path)
-    {
-        var collector = new ConfigurationCollector();
-        ReadFileInto(path, path, collector);
-        return collector.Build();
-    }
+    public static ManifestLoadResult LoadFile(string path) => LoadFile(path, path);
 
     /// <summary>Parses manifest text; the file name picks the format (".json" is JSON, anything else YAML) and labels errors.</summary>
     public static ManifestLoadResult Parse(string text, string fileName)
