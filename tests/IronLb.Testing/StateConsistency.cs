@@ -51,7 +51,9 @@ public sealed class StateConsistency(IStateStore store)
         var violations = new List<string>();
         var allocations = (await store.GetJsonAsync<StoredAllocations>(AllocationsKey, cancellationToken: cancellationToken).ConfigureAwait(false)).Value
             ?? new StoredAllocations(0, []);
-        var intents = (await store.GetJsonAsync<IntentSet>(StateKeys.Intents, cancellationToken: cancellationToken).ConfigureAwait(false)).Value ?? IntentSet.Empty;
+        var shards = new IntentShardReader(store);
+        await shards.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var intents = shards.Current;
         var owners = (await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false)).Value ?? OwnerSet.Empty;
 
         var (duplicates, lost) = CheckAllocations(expected, allocations, violations);

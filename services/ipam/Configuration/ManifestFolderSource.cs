@@ -20,6 +20,7 @@ internal sealed partial class ManifestFolderSource(
     TimeProvider time,
     ILogger<ManifestFolderSource> logger) : BackgroundService
 {
+    private readonly ManifestFolderCache _folder = new();
     private string? _fingerprint;
 
     /// <summary>Loads the folder once if it changed; returns the errors found (empty when it was accepted or unchanged).</summary>
@@ -31,7 +32,8 @@ internal sealed partial class ManifestFolderSource(
             return [];
         }
 
-        var loaded = ManifestLoader.LoadDirectory(directory);
+        // Only the files that changed are parsed again (one new Service file among thousands costs one file's work).
+        var loaded = _folder.Load(directory);
         var configuration = WithImplicitNode(loaded.Configuration, options.Value.ImplicitNode);
         var errors = await intake.SubmitAsync(Path.GetFullPath(directory), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
         _fingerprint = fingerprint;
@@ -59,6 +61,7 @@ internal sealed partial class ManifestFolderSource(
             {
                 // Fail static: the stored configuration stays; the next change or poll tries again.
                 _fingerprint = null;
+                _folder.Clear();
                 LogLoadFailed(logger, directory, ex);
             }
 

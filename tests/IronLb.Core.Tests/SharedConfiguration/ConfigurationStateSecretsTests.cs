@@ -46,7 +46,7 @@ public sealed class ConfigurationStateSecretsTests : IDisposable
         var before = await state.PublishAsync(SecretManifests.Load(inlinePassword: "another-password"), "test", CancellationToken.None);
 
         // Redis restarted without persistence; every follower still holds the version written before and ignores any not above it.
-        Assert.True(await store.TryDeleteAsync(Contracts.StateKeys.Config, etag: null));
+        Assert.True(await store.TryDeleteAsync(IronLb.Core.Contracts.StateKeys.Config, etag: null));
         var after = await state.PublishAsync(SecretManifests.Load(inlinePassword: "another-password"), "test", CancellationToken.None);
 
         Assert.True(after.Version > before.Version, $"version {after.Version} after the loss, {before.Version} before");

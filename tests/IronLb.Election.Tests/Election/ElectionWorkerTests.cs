@@ -55,7 +55,7 @@ public sealed class ElectionWorkerTests : IDisposable
     private async Task WriteIntentsAsync(params string[] nodes)
     {
         var intent = new AnnouncementIntent("default", "web", ["203.0.113.10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
-        await _store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
+        await _store.TrySaveAsync(StateKeys.IntentShard(IntentShards.Of("default", "web")), ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
     }
 
     private async Task BeatAsync(string node, bool leaving = false)
@@ -88,7 +88,7 @@ public sealed class ElectionWorkerTests : IDisposable
         var before = await OwnersAsync();
 
         // Redis restarted without persistence: every key is gone; the nodes beat again, ipam writes the intents again.
-        foreach (var key in new[] { StateKeys.Owners, StateKeys.Intents, StateKeys.ElectionLease, StateKeys.Heartbeat("node1"), StateKeys.Heartbeat("node2") })
+        foreach (var key in new[] { StateKeys.Owners, StateKeys.ElectionLease, StateKeys.Heartbeat("node1"), StateKeys.Heartbeat("node2") }.Concat(IntentShards.AllKeys))
         {
             Assert.True(await _store.TryDeleteAsync(key, etag: null));
         }
