@@ -24,7 +24,7 @@ internal sealed partial class BgpAgent(
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly IntentShardReader _reader = new(store);
-    private long _appliedVersion = -1;
+    private bool _applied;
 
     /// <summary>Asks for the intents shards <paramref name="shards"/> (null: every shard) to be re-read now.</summary>
     public void Ring(IReadOnlyList<int>? shards = null)
@@ -33,13 +33,15 @@ internal sealed partial class BgpAgent(
         _doorbell.Writer.TryWrite(true);
     }
 
-    /// <summary>Reads the changed intents shards and recomputes this node's announcements if they are newer than the applied ones.</summary>
+    /// <summary>Reads the changed intents shards and recomputes this node's announcements if any shard changed.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        await _reader.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        // A shard is taken whenever its stored version differs from the one held; the sum of the versions is no order
+        // (a store that lost its data starts shards again lower), so "changed" decides, never a comparison of sums.
+        var changed = await _reader.RefreshAsync(cancellationToken).ConfigureAwait(false);
         var intents = _reader.Current;
         readiness.MarkReady();
-        if (intents.Version <= _appliedVersion)
+        if (!changed && _applied)
         {
             return;
         }
@@ -47,7 +49,7 @@ internal sealed partial class BgpAgent(
         var announcements = NodeAnnouncements.For(node.Value.Name, intents);
         speaker?.SetAnnouncements(announcements);
         status.Update(intents.Version, announcements);
-        _appliedVersion = intents.Version;
+        _applied = true;
         LogApplied(logger, intents.Version, announcements.Count);
     }
 

@@ -11,7 +11,8 @@ namespace IronLb.Ipam.Kubernetes;
 /// (<see cref="ConfigurationIntake"/>). Nothing is published before every resource has been listed once: a snapshot taken
 /// while the Services are still loading would release every allocation. Watch events come in bursts (a kubectl apply
 /// of a dozen objects, a relist), so a ring waits out <see cref="KubernetesSourceOptions.Debounce"/> and then maps the
-/// whole cache once; publishing happens only when the mapped configuration differs from the last one handled.
+/// whole cache once; publishing happens only when the mapped configuration differs from the last one handled, or when the
+/// store no longer holds any (checked every <see cref="IpamOptions.ConfigPollInterval"/>).
 /// </remarks>
 internal sealed partial class KubernetesConfigurationSource(
     ClusterObjectCache cache,
@@ -81,9 +82,9 @@ internal sealed partial class KubernetesConfigurationSource(
             var retry = false;
             while (!stoppingToken.IsCancellationRequested)
             {
-                if (!retry)
+                if (!retry && !await RingOrStoreLostAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    await cache.Changes.ReadAsync(stoppingToken).ConfigureAwait(false);
+                    continue;
                 }
 
                 await Task.Delay(retry ? settings.RetryDelay : settings.Debounce, time, stoppingToken).ConfigureAwait(false);
@@ -110,6 +111,48 @@ internal sealed partial class KubernetesConfigurationSource(
 
         await Task.WhenAll(watches).ConfigureAwait(false);
     }
+
+    // Waits for a watch event, checking every ConfigPollInterval that the store still holds a configuration. A store that
+    // lost it (Redis restarted without persistence) is given what was handled again: unlike a folder, the API keeps the
+    // Services' status, so the allocations rebuilt from it keep every address. False: nothing to do this round.
+    private async Task<bool> RingOrStoreLostAsync(CancellationToken stoppingToken)
+    {
+        using var poll = new CancellationTokenSource(options.Value.ConfigPollInterval, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, poll.Token);
+        try
+        {
+            await cache.Changes.ReadAsync(either.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The poll: fall through to the check below.
+        }
+
+        try
+        {
+            if (_handled is null || await state.ReadAsync(stoppingToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Fail static: the store is away; the next poll looks again.
+            LogStoreCheckFailed(logger, ex);
+            return false;
+        }
+
+        LogStoreLost(logger);
+        _handled = null;
+        return true;
+    }
+
+    [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "The state store holds no configuration (it lost its data?): storing the view read from the Kubernetes API again")]
+    private static partial void LogStoreLost(ILogger logger);
+
+    [LoggerMessage(EventId = 3116, Level = LogLevel.Debug, Message = "Could not check that the state store still holds the configuration")]
+    private static partial void LogStoreCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "Not storing the view at resourceVersion {Seen}: the stored one is from {StoredSeen}")]
     private static partial void LogBehind(ILogger logger, long seen, long storedSeen);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IronLb.Core.Configuration;
+using IronLb.Core.Contracts;
 using IronLb.Core.SharedConfiguration;
+using IronLb.Core.State;
 using IronLb.Ipam.Allocation;
 using IronLb.Ipam.Configuration;
 using IronLb.Ipam.Kubernetes;
@@ -161,6 +163,47 @@ public sealed class KubernetesModeTests
 
         // 192.0.2.200 is in no pool: api gets an address afresh, the lowest free one as always.
         Assert.Equal(["203.0.113.2"], Ingress(api));
+    }
+
+    [Fact]
+    public async Task StoreWiped_ConfigurationStoredAgainAndEveryAddressRebuiltFromServiceStatus()
+    {
+        // web holds 203.0.113.20, not the lowest free address a fresh allocation would give: only its status says so.
+        await using var ipam = await StartAsync(
+            new Dictionary<string, string?> { ["Ipam:ConfigPollInterval"] = "00:00:00.200" },
+            api =>
+            {
+                var service = api.Get("Service", "shop", "web")!;
+                Assert.True(api.Delete("Service", "shop", "web"));
+                service["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "203.0.113.20" }) } };
+                api.Apply(service);
+            });
+        foreach (var plan in ExamplePlans().Where(p => p.Name != "web"))
+        {
+            await ipam.WaitForServiceAsync(plan.Namespace, plan.Name, s => Ingress(s).SequenceEqual(plan.Addresses));
+        }
+
+        await ipam.WaitForServiceAsync("shop", "web", s => Ingress(s).SequenceEqual(["203.0.113.20"]));
+        var store = ipam.Host.Services.GetRequiredService<IStateStore>();
+        var before = await StoredAddressesAsync(store);
+        Assert.NotNull(before);
+
+        // Redis restarted without persistence: every key ipam wrote is gone, and no watch event comes to say so.
+        foreach (var key in new[] { StateKeys.Config, AllocationDocument.StateKey }.Concat(IntentShards.AllKeys))
+        {
+            Assert.True(await store.TryDeleteAsync(key, etag: null));
+        }
+
+        Dictionary<string, string>? after = null;
+        for (var round = 0; round < 600 && after?.Count != before.Count; round++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            after = await StoredAddressesAsync(store);
+        }
+
+        Assert.True(await store.GetAsync(StateKeys.Config) is { Exists: true }, "the configuration was not stored again");
+        Assert.Equal(before, after);
+        Assert.Equal("203.0.113.20", after!["shop/web"]);
     }
 
     [Fact]
@@ -334,6 +377,10 @@ public sealed class KubernetesModeTests
         var configuration = ManifestLoader.LoadDirectory(RepositoryLayout.PathOf("examples")).Configuration;
         return AllocationSolver.Solve(configuration, new Dictionary<ServiceKey, AddressAssignment>(), null, configuration.NamespaceLabels).Plans;
     }
+
+    private static async Task<Dictionary<string, string>?> StoredAddressesAsync(IStateStore store) =>
+        (await store.GetJsonAsync<AllocationDocument>(AllocationDocument.StateKey)).Value?.Allocations
+            .ToDictionary(a => a.Namespace + "/" + a.Name, a => string.Join(',', a.Addresses), StringComparer.Ordinal);
 
     private static List<JsonObject> AllocatedEvents(KubernetesIpamHost ipam) =>
         [.. ipam.Api.All("Event").Where(e => e["reason"]!.GetValue<string>() == "IPAllocated")];
