@@ -6,7 +6,7 @@ namespace IronLb.Cli.Tests.Commands;
 
 public class EventLineTests
 {
-    public static TheoryData<string> Examples() => [.. Directory.GetFiles(RepositoryLayout.PathOf("docs", "events", "examples"), "*.json").Select(Path.GetFileName)!];
+    public static TheoryData<string> Examples() => [.. Directory.GetFiles(RepositoryLayout.PathOf("docs", "events", "examples"), "*.json").Select(f => Path.GetFileName(f))];
 
     [Theory]
     [MemberData(nameof(Examples))]
