@@ -63,6 +63,9 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
 
     public BgpPeerSettings Settings { get; }
 
+    /// <summary>Told of session and announcement changes (the public event stream), or null. Set before <see cref="Start"/>.</summary>
+    public IBgpSessionObserver? Observer { get; init; }
+
     public BgpPeerStatus Status => _status;
 
     public void Start()
@@ -178,6 +181,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         }
 
         _rib.ForgetAdvertised();
+        Observer?.SessionUp(Settings);
         if (!_awaitingRoutes)
         {
             SendInitialTable();
@@ -208,6 +212,17 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         _session = null;
         _context = null;
         _establishedAt = null;
+        if (Observer is { } observer)
+        {
+            // The peer drops what it held from us with the session.
+            var dropped = _rib.Advertised.Keys.ToList();
+            observer.SessionDown(Settings, _lastError ?? (_stopped ? "stopped" : "connection closed"));
+            if (dropped.Count > 0)
+            {
+                observer.Announced(Settings, [], dropped);
+            }
+        }
+
         _rib.ForgetAdvertised();
     }
 
@@ -350,6 +365,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         _updatesSent += UpdatePacker.Write(buffer, changes, _context!);
         _connection!.Send(buffer.WrittenMemory);
+        Observer?.Announced(Settings, changes.Started ?? [], [.. changes.Withdraw.Values.SelectMany(w => w)]);
     }
 
     private async Task StopCoreAsync()
