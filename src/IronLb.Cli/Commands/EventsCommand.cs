@@ -10,22 +10,7 @@ internal static class EventsCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print each event as its CloudEvent JSON, one per line." };
-        var endpoint = new Option<Uri>("--endpoint")
-        {
-            Description = "Base URL of the running instance whose /events to read (default " + StatusCommand.DefaultEndpoint + ").",
-            DefaultValueFactory = _ => new Uri(StatusCommand.DefaultEndpoint),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                result.AddError($"--endpoint: '{text}' is not an http(s) URL");
-                return null;
-            },
-        };
+        var endpoint = StatusCommand.EndpointOption("Base URL of the running instance whose /events to read (default " + StatusCommand.DefaultEndpoint + ").");
         var replay = new Option<bool>("--replay") { Description = "With --endpoint: start with the events the instance still keeps (Events:BufferSize), then follow." };
         var count = new Option<int?>("--count") { Description = "Stop after this many events." };
         var pubSub = new Option<string?>("--dapr-pubsub")
