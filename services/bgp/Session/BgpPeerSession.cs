@@ -38,6 +38,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private long _updatesReceived;
     private DateTimeOffset? _establishedAt;
     private string? _lastError;
+    private string? _errorWhenEstablished;
     private bool _stopped;
     private bool _awaitingRoutes;
 
@@ -181,6 +182,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         }
 
         _rib.ForgetAdvertised();
+        _errorWhenEstablished = _lastError;
         Observer?.SessionUp(Settings);
         if (!_awaitingRoutes)
         {
@@ -216,7 +218,9 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         {
             // The peer drops what it held from us with the session.
             var dropped = _rib.Advertised.Keys.ToList();
-            observer.SessionDown(Settings, _lastError ?? (_stopped ? "stopped" : "connection closed"));
+            // An error recorded while Established is why it ended; one from before is not.
+            var reason = !ReferenceEquals(_lastError, _errorWhenEstablished) && _lastError is not null ? _lastError : _stopped ? "stopped" : "connection closed";
+            observer.SessionDown(Settings, reason);
             if (dropped.Count > 0)
             {
                 observer.Announced(Settings, [], dropped);
