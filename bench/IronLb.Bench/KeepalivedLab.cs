@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using IronLb.Testing;
@@ -83,14 +84,26 @@ internal sealed partial class KeepalivedLab : IAsyncDisposable
     /// <summary>SIGKILL of keepalived and its VRRP child, by PID. keepalived leaves the address on the interface.</summary>
     public async Task KillAsync(string node)
     {
-        if (File.Exists(VrrpPidFile(node)) && int.TryParse(File.ReadAllText(VrrpPidFile(node)).Trim(), out var child))
+        int? child = File.Exists(VrrpPidFile(node)) && int.TryParse(File.ReadAllText(VrrpPidFile(node)).Trim(), out var pid) ? pid : null;
+        if (child is { } vrrp)
         {
-            Shell.Run(TimeSpan.FromSeconds(5), "kill", "-KILL", child.ToString(CultureInfo.InvariantCulture));
+            Shell.Run(TimeSpan.FromSeconds(5), "kill", "-KILL", vrrp.ToString(CultureInfo.InvariantCulture));
         }
 
         await _daemons[node].KillAsync();
         await _daemons[node].DisposeAsync();
         _daemons.Remove(node);
+
+        // A keepalived started again refuses to run ("daemon is already running") while the PID in its VRRP pid file
+        // still exists, and a killed child lingers as a zombie until it is reaped: wait until it is gone.
+        var clock = Stopwatch.StartNew();
+        while (child is { } gone && Directory.Exists("/proc/" + gone.ToString(CultureInfo.InvariantCulture)) && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+
+        File.Delete(VrrpPidFile(node));
+        File.Delete(Path.Combine(_directory, node + ".pid"));
         Shell.Run(TimeSpan.FromSeconds(5), "ip", "-n", _lan.Namespace(node), "addr", "del", Vip + "/32", "dev", "eth0");
     }
 

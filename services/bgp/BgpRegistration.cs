@@ -29,6 +29,9 @@ public static class BgpRegistration
         builder.Services.AddIntegrationEvents(builder.Configuration);
         builder.Services.AddSingleton<BgpEventEmitter>();
         builder.Services.AddStatusContributor<BgpStatus>();
+        builder.Services.AddNodeReporter<BgpReport>();
+        builder.Services.AddMetrics();
+        builder.Services.AddHostedService<BgpMetrics>();
 
         // Registered before the agent so that, stopping in reverse order, the agent stops feeding it first.
         if (builder.Configuration.GetSection("Bgp").GetValue("Announce", defaultValue: true))

@@ -48,6 +48,8 @@ public static class IpamRegistration
 
         builder.Services.AddSingleton<IpamReconciler>();
         builder.Services.AddStatusContributor<IpamStatus>();
+        builder.Services.AddMetrics();
+        builder.Services.AddHostedService<IpamMetrics>();
         builder.Services.AddSingleton<IpamWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IpamWorker>());
         builder.Services.AddReadinessGate(Component);

@@ -41,6 +41,7 @@ public static class Layer2Registration
         }
 
         builder.Services.AddStatusContributor<Layer2Status>();
+        builder.Services.AddNodeReporter<Layer2Report>();
         builder.Services.AddSingleton<Layer2Agent>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Layer2Agent>());
         builder.Services.AddTopicSubscription<OwnersDoorbell>(Topics.OwnersChanged, Topics.DeadLetter(Topics.OwnersChanged));

@@ -5,3 +5,6 @@ using System.Runtime.CompilerServices;
 
 // ipam's replica race runs through the real adapter, the local sidecar (or daprd) and Redis.
 [assembly: InternalsVisibleTo("IronLb.Ipam.Tests")]
+
+// The chaos benchmark reads the store through the real adapter.
+[assembly: InternalsVisibleTo("IronLb.Bench")]

@@ -6,14 +6,18 @@ namespace IronLb.Testing;
 /// <summary>One IronLB service run on its own as a Dapr app, beside a local sidecar of its own.</summary>
 public sealed partial class DaprAppProcess : IAsyncDisposable
 {
-    private readonly SidecarProcess _sidecar;
-    private readonly ChildProcess _app;
+    private readonly Func<Task<SidecarProcess>> _startSidecar;
+    private readonly Func<Task<ChildProcess>> _startApp;
+    private SidecarProcess _sidecar;
+    private ChildProcess _app;
 
-    private DaprAppProcess(string appId, SidecarProcess sidecar, ChildProcess app, int appPort)
+    private DaprAppProcess(string appId, SidecarProcess sidecar, ChildProcess app, int appPort, Func<Task<SidecarProcess>> startSidecar, Func<Task<ChildProcess>> startApp)
     {
         AppId = appId;
         _sidecar = sidecar;
         _app = app;
+        _startSidecar = startSidecar;
+        _startApp = startApp;
         Status = new StatusClient("http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture));
     }
 
@@ -35,15 +39,18 @@ public sealed partial class DaprAppProcess : IAsyncDisposable
         var sidecar = await SidecarProcess.StartAsync(appId, podName ?? appId + "-0", redis, resourcesPath, appPort, netns: netns);
         try
         {
+            // A restarted sidecar takes the same ports, so the app finds it where it was.
+            var (grpcPort, httpPort) = (sidecar.GrpcPort, sidecar.HttpPort);
+            Task<SidecarProcess> StartSidecar() => SidecarProcess.StartAsync(appId, podName ?? appId + "-0", redis, resourcesPath, appPort, grpcPort, httpPort, netns: netns);
             var environment = new Dictionary<string, string>(settings)
             {
                 ["ASPNETCORE_URLS"] = "http://127.0.0.1:" + appPort.ToString(CultureInfo.InvariantCulture),
-                ["DAPR_GRPC_PORT"] = sidecar.GrpcPort.ToString(CultureInfo.InvariantCulture),
-                ["DAPR_HTTP_PORT"] = sidecar.HttpPort.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture),
+                ["DAPR_HTTP_PORT"] = httpPort.ToString(CultureInfo.InvariantCulture),
             };
             var (file, arguments) = NetworkNamespace.Wrap(netns, "dotnet", [RepositoryLayout.BuiltAssembly(projectDirectory, assemblyName)]);
-            var (app, _) = await ChildProcess.StartAsync(file, arguments, ListeningLine(), TimeSpan.FromSeconds(90), environment);
-            return new DaprAppProcess(appId, sidecar, app, appPort);
+            async Task<ChildProcess> StartApp() => (await ChildProcess.StartAsync(file, arguments, ListeningLine(), TimeSpan.FromSeconds(90), environment)).Process;
+            return new DaprAppProcess(appId, sidecar, await StartApp(), appPort, StartSidecar, StartApp);
         }
         catch
         {
@@ -66,6 +73,20 @@ public sealed partial class DaprAppProcess : IAsyncDisposable
 
     /// <summary>Ends the sidecar with SIGKILL, leaving the service without its store and bus.</summary>
     public Task KillSidecarAsync() => _sidecar.KillAsync();
+
+    /// <summary>Starts the service again, as before, after it was killed or terminated.</summary>
+    public async Task RestartAppAsync()
+    {
+        await _app.DisposeAsync();
+        _app = await _startApp();
+    }
+
+    /// <summary>Starts the sidecar again on its old ports after it was killed.</summary>
+    public async Task RestartSidecarAsync()
+    {
+        await _sidecar.DisposeAsync();
+        _sidecar = await _startSidecar();
+    }
 
     public async ValueTask DisposeAsync()
     {

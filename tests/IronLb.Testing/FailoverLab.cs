@@ -160,13 +160,15 @@ public sealed partial class FailoverLab : IAsyncDisposable
     }
 
     /// <summary>Waits (bounded) until the owner answers the client and another node said it is successor for the
-    /// address, so a fault finds the lab settled; returns the owner.</summary>
+    /// address, so a fault finds the lab settled; returns the owner. The owner is asked again on every round: a stalled
+    /// owner (a loaded machine) can lose the address to its successor while the lab settles.</summary>
     public async Task<string> WaitForSettledAsync(TimeSpan timeout)
     {
         var owner = await WaitForOwnerAsync(timeout);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
         {
+            owner = OwnerSeenByClient() ?? owner;
             if (Nodes.Where(n => n != owner).Any(n => SuccessorLine().Matches(_layer2[n].Output) is { Count: > 0 } lines && lines[^1].Groups[1].Value == "1"))
             {
                 return owner;

@@ -8,7 +8,8 @@ namespace IronLb.Bgp.Announcements;
 
 /// <summary>Keeps this node's desired BGP announcements equal to what the stored intents say.</summary>
 /// <remarks>
-/// Reads the intents at start, on every "intents changed", and on a resync interval (events can be lost).
+/// Reads every intents shard at start and on a resync interval (events can be lost), and on "intents changed" only the
+/// shards it names (<see cref="IntentShardReader"/>).
 /// Without a speaker (Bgp:Announce false) it computes and reports the announcements only.
 /// </remarks>
 internal sealed partial class BgpAgent(
@@ -22,16 +23,21 @@ internal sealed partial class BgpAgent(
     BgpSpeakerHost? speaker = null) : BackgroundService
 {
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly IntentShardReader _reader = new(store);
     private long _appliedVersion = -1;
 
-    /// <summary>Asks for the intents to be re-read now.</summary>
-    public void Ring() => _doorbell.Writer.TryWrite(true);
+    /// <summary>Asks for the intents shards <paramref name="shards"/> (null: every shard) to be re-read now.</summary>
+    public void Ring(IReadOnlyList<int>? shards = null)
+    {
+        _reader.MarkChanged(shards);
+        _doorbell.Writer.TryWrite(true);
+    }
 
-    /// <summary>Reads the intents and recomputes this node's announcements if they are newer than the applied ones.</summary>
+    /// <summary>Reads the changed intents shards and recomputes this node's announcements if they are newer than the applied ones.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken)
     {
-        var entry = await store.GetAsync(StateKeys.Intents, cancellationToken).ConfigureAwait(false);
-        var intents = entry.Value is null ? IntentSet.Empty : ContractJson.Deserialize<IntentSet>(entry.Value) ?? IntentSet.Empty;
+        await _reader.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var intents = _reader.Current;
         readiness.MarkReady();
         if (intents.Version <= _appliedVersion)
         {
@@ -67,7 +73,8 @@ internal sealed partial class BgpAgent(
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                // Resync tick.
+                // Resync tick: every shard, in case an event was lost.
+                _reader.MarkChanged(null);
             }
         }
     }

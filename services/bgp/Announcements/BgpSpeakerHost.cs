@@ -30,6 +30,9 @@ internal sealed partial class BgpSpeakerHost(
 
     public string Section => "bgpSessions";
 
+    /// <summary>The running speaker, for metrics; null before start, or when no speaker runs.</summary>
+    internal BgpSpeaker? Speaker => _speaker;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var port = options.Value.ListenPort;

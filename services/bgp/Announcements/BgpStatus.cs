@@ -9,6 +9,9 @@ internal sealed class BgpStatus : IStatusContributor
 
     public string Section => "bgp";
 
+    /// <summary>The prefixes this node announces now.</summary>
+    public IReadOnlyList<PrefixAnnouncement> Announcements => _last.Announcements;
+
     public void Update(long intentsVersion, IReadOnlyList<PrefixAnnouncement> announcements) =>
         _last = new Snapshot(intentsVersion, announcements);
 

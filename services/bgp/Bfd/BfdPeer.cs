@@ -13,6 +13,11 @@ internal sealed class BfdPeer : IAsyncDisposable
     private readonly BfdSession _session;
     private readonly Task _loop;
     private BfdEchoLink? _echo;
+    private long _controlIn;
+    private long _controlOut;
+    private long _echoIn;
+    private long _echoOut;
+    private long _upEvents;
 
     public BfdPeer(BfdSessionKey key, Socket sender, IPEndPoint destination, BfdSettings settings, uint discriminator, TimeProvider time, Action<BfdState, BfdState> onStateChanged)
     {
@@ -24,6 +29,11 @@ internal sealed class BfdPeer : IAsyncDisposable
         _session.StateChanged += (from, to) =>
         {
             State = to;
+            if (to == BfdState.Up)
+            {
+                Interlocked.Increment(ref _upEvents);
+            }
+
             if (to == BfdState.Down)
             {
                 LastDownDiagnostic = _session.LocalDiagnostic;
@@ -54,6 +64,11 @@ internal sealed class BfdPeer : IAsyncDisposable
     /// that is the three-way handshake meeting a peer that restarted its side.</summary>
     public int Flaps { get; private set; }
 
+    /// <summary>Packets counted as FRR's "show bfd peers counters" counts them (MetalLB's metallb_bfd_* metrics).</summary>
+    public BfdCounters Counters => new(
+        Interlocked.Read(ref _controlIn), Interlocked.Read(ref _controlOut), Interlocked.Read(ref _echoIn), Interlocked.Read(ref _echoOut),
+        Interlocked.Read(ref _upEvents), Flaps);
+
     /// <summary>Whether our echo packets are going out and coming back.</summary>
     public bool EchoActive => _session.EchoActive;
 
@@ -68,13 +83,18 @@ internal sealed class BfdPeer : IAsyncDisposable
     {
         if (discriminator == Discriminator)
         {
+            Interlocked.Increment(ref _echoIn);
             _work.Writer.TryWrite(_session.ReceiveEcho);
         }
     }
 
     public void Start() => _work.Writer.TryWrite(_session.Start);
 
-    public void Receive(BfdPacket packet) => _work.Writer.TryWrite(() => _session.Receive(packet));
+    public void Receive(BfdPacket packet)
+    {
+        Interlocked.Increment(ref _controlIn);
+        _work.Writer.TryWrite(() => _session.Receive(packet));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -97,6 +117,7 @@ internal sealed class BfdPeer : IAsyncDisposable
         try
         {
             _sender.SendTo(bytes, SocketFlags.None, _destination);
+            Interlocked.Increment(ref _controlOut);
         }
         catch (SocketException)
         {
@@ -104,7 +125,14 @@ internal sealed class BfdPeer : IAsyncDisposable
         }
     }
 
-    private void SendEcho(ulong sequence) => _echo?.Send(Discriminator, sequence);
+    private void SendEcho(ulong sequence)
+    {
+        if (_echo is { } echo)
+        {
+            echo.Send(Discriminator, sequence);
+            Interlocked.Increment(ref _echoOut);
+        }
+    }
 
     private async Task RunAsync()
     {
@@ -114,3 +142,6 @@ internal sealed class BfdPeer : IAsyncDisposable
         }
     }
 }
+
+/// <summary>One BFD session's packet and event counts since it was created.</summary>
+internal sealed record BfdCounters(long ControlIn, long ControlOut, long EchoIn, long EchoOut, long UpEvents, long DownEvents);

@@ -395,7 +395,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private void Publish()
     {
         _closing.RemoveAll(t => t.IsCompleted);
-        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError, Settings.BindDevice);
+        _status = new BgpPeerStatus(Settings.PeerAddress, _fsm.State, _establishedCount, _rib.AdvertisedCount, _updatesSent, _updatesReceived, _establishedAt, _lastError, Settings.BindDevice, _rib.DesiredCount, Settings.PeerPort);
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
             if (_waiters[i].Condition(_status))

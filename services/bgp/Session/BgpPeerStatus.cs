@@ -12,4 +12,6 @@ internal sealed record BgpPeerStatus(
     long UpdatesReceived,
     DateTimeOffset? EstablishedAt,
     string? LastError,
-    string? Device = null);
+    string? Device = null,
+    int DesiredPrefixes = 0,
+    int Port = 179);

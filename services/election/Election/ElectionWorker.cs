@@ -14,8 +14,11 @@ namespace IronLb.Election.Election;
 /// <remarks>
 /// Every replica, active or standby, reads the heartbeats every <c>Failover:ObserveInterval</c>, so a standby that
 /// takes over already knows who is alive and moves nothing. A pass also runs at the next heartbeat deadline and when
-/// "intents changed" or "node leaving" rings. Intents are re-read when they changed, owners only before a write: the
-/// store is truth, events are doorbells, and a lost or repeated event costs nothing.
+/// "intents changed" or "node leaving" rings. Intents shards are re-read when an event names them (every shard at start
+/// and every <c>IntentsResyncInterval</c>), owners only before a write: the store is truth, events are doorbells, and a
+/// lost or repeated event costs nothing. The owners' version never goes back while the replica lives (layer2 agents
+/// ignore owners at or below the version they applied): at every resync, standbys too note the stored owners' version,
+/// so whoever writes after the store lost the owners (Redis restarted without persistence) continues above it.
 /// </remarks>
 internal sealed partial class ElectionWorker(
     IStateStore store,
@@ -32,18 +35,19 @@ internal sealed partial class ElectionWorker(
     private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly HeartbeatObserver _heartbeats = new(timing.Value.HeartbeatTimeout);
     private readonly long _origin = time.GetTimestamp();
+    private readonly VersionFloor _ownersVersions = new();
+    private readonly IntentShardReader _reader = new(store);
     private IntentSet? _intents;
     private TimeSpan _intentsReadAt;
-    private volatile bool _intentsChanged = true;
     private bool _leader;
 
     /// <summary>Asks for a pass now rather than at the next observation.</summary>
     public void Ring() => _doorbell.Writer.TryWrite(true);
 
-    /// <summary>Asks for a pass that re-reads the intents first.</summary>
-    public void IntentsChanged()
+    /// <summary>Asks for a pass that first re-reads the intents shards <paramref name="shards"/> (null: every shard).</summary>
+    public void IntentsChanged(IReadOnlyList<int>? shards = null)
     {
-        _intentsChanged = true;
+        _reader.MarkChanged(shards);
         Ring();
     }
 
@@ -51,12 +55,16 @@ internal sealed partial class ElectionWorker(
     public async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetElapsedTime(_origin);
-        if (_intents is null || _intentsChanged || now - _intentsReadAt >= options.Value.IntentsResyncInterval)
+        if (_intents is null || now - _intentsReadAt >= options.Value.IntentsResyncInterval)
         {
-            _intentsChanged = false;
-            _intents = (await store.GetJsonAsync<IntentSet>(StateKeys.Intents, cancellationToken: cancellationToken).ConfigureAwait(false)).Value ?? IntentSet.Empty;
+            // First pass and resync: every shard, in case an event was lost.
+            _reader.MarkChanged(null);
+            _ownersVersions.Note((await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false)).Value?.Version ?? 0);
             _intentsReadAt = now;
         }
+
+        await _reader.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        _intents = _reader.Current;
 
         try
         {
@@ -92,7 +100,9 @@ internal sealed partial class ElectionWorker(
             ownersEntry = await store.GetJsonAsync<OwnerSet>(StateKeys.Owners, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        var previous = ownersEntry.Value ?? OwnerSet.Empty;
+        var stored = ownersEntry.Value ?? OwnerSet.Empty;
+        var floor = _ownersVersions.Note(stored.Version);
+        var previous = stored.Version < floor ? stored with { Version = floor } : stored;
         var elected = OwnerElection.Elect(_intents, alive, previous, _heartbeats.TakenOver(now), _heartbeats.Fresh(now));
         status.Update(elected, alive);
         if (ReferenceEquals(elected, previous))
@@ -108,6 +118,7 @@ internal sealed partial class ElectionWorker(
             return;
         }
 
+        _ownersVersions.Note(elected.Version);
         LogOwnersElected(logger, elected.Version, elected.Owners.Count, alive.Count);
         events.Emit(ElectionRegistration.Component, OwnerEventDiff.Diff(previous, elected));
         await publisher.PublishAsync(Topics.OwnersChanged, ContractJson.Serialize(new StateChanged(elected.Version)), cancellationToken).ConfigureAwait(false);

@@ -1,13 +1,14 @@
+using IronLb.Core.Contracts;
 using IronLb.Core.Messaging;
 
 namespace IronLb.Election.Election;
 
-/// <summary>"Intents changed" only asks for an election pass; the pass reads the intents from the state store.</summary>
+/// <summary>"Intents changed" only asks for an election pass; the pass reads the shards it names from the state store.</summary>
 internal sealed class IntentsDoorbell(ElectionWorker worker) : ITopicHandler
 {
     public Task<DeliveryResult> HandleAsync(EventEnvelope envelope, CancellationToken cancellationToken)
     {
-        worker.IntentsChanged();
+        worker.IntentsChanged(StateChangedReader.ShardsOf(envelope.Data.Span));
         return Task.FromResult(DeliveryResult.Success);
     }
 }

@@ -12,6 +12,12 @@ internal sealed class ConfigurationSourceStatus(CurrentConfiguration current) : 
 
     public string Section => "configSource";
 
+    /// <summary>True while the latest configuration was rejected and an older one stays in force.</summary>
+    public bool Stale => _rejection is not null;
+
+    /// <summary>True once a configuration has been loaded.</summary>
+    public bool Loaded => current.Document is not null;
+
     public void Accepted(string directory, ConfigurationDocument document)
     {
         _directory = directory;

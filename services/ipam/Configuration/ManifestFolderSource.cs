@@ -9,26 +9,31 @@ namespace IronLb.Ipam.Configuration;
 /// <remarks>
 /// An invalid folder never replaces the last valid configuration (<see cref="ConfigurationIntake"/>). The folder is fingerprinted on a poll as well as watched,
 /// because file-system notifications are lost on some file systems (network mounts, ConfigMap symlink swaps).
+/// An unchanged folder is submitted again when the store no longer holds a configuration (Redis restarted without
+/// persistence): a folder has no status to adopt, so it is the only copy, and every service waits for it.
 /// </remarks>
 internal sealed partial class ManifestFolderSource(
     ConfigurationIntake intake,
+    ConfigurationState state,
     [FromKeyedServices(IpamRegistration.ConfigurationComponent)] ReadinessGate readiness,
     IOptions<IpamOptions> options,
     TimeProvider time,
     ILogger<ManifestFolderSource> logger) : BackgroundService
 {
+    private readonly ManifestFolderCache _folder = new();
     private string? _fingerprint;
 
     /// <summary>Loads the folder once if it changed; returns the errors found (empty when it was accepted or unchanged).</summary>
     public async Task<IReadOnlyList<ConfigurationError>> LoadIfChangedAsync(string directory, CancellationToken cancellationToken)
     {
         var fingerprint = Fingerprint(directory);
-        if (fingerprint == _fingerprint)
+        if (fingerprint == _fingerprint && await state.ReadAsync(cancellationToken).ConfigureAwait(false) is not null)
         {
             return [];
         }
 
-        var loaded = ManifestLoader.LoadDirectory(directory);
+        // Only the files that changed are parsed again (one new Service file among thousands costs one file's work).
+        var loaded = _folder.Load(directory);
         var configuration = WithImplicitNode(loaded.Configuration, options.Value.ImplicitNode);
         var errors = await intake.SubmitAsync(Path.GetFullPath(directory), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
         _fingerprint = fingerprint;
@@ -56,6 +61,7 @@ internal sealed partial class ManifestFolderSource(
             {
                 // Fail static: the stored configuration stays; the next change or poll tries again.
                 _fingerprint = null;
+                _folder.Clear();
                 LogLoadFailed(logger, directory, ex);
             }
 

@@ -9,8 +9,9 @@ namespace IronLb.Ipam.Kubernetes;
 /// The objects go through <see cref="ManifestLoader"/> as one JSON List, so the API and a folder share one parser
 /// and one set of load errors. Before that, what ipam does not need is left out, and so is what ipam itself writes:
 /// <list type="bullet">
-/// <item>only LoadBalancer Services, their EndpointSlices, and the Secrets a BGPPeer's passwordSecret names are kept;
-/// a cluster's other Services, slices and Secrets would only bloat the document every service reads;</item>
+/// <item>only LoadBalancer Services, their EndpointSlices, the Secrets a BGPPeer's passwordSecret names and the
+/// metallb-excludel2 ConfigMap are kept; a cluster's other Services, slices, Secrets and ConfigMaps would only bloat
+/// the document every service reads;</item>
 /// <item>a Service's status and its metallb.io/ip-allocated-from-pool annotation are ipam's output: left out, or every
 /// status write would come back as a new configuration version. What stays is the ingress the Service had when
 /// first seen (<see cref="FirstSeenIngress"/>), so addresses MetalLB gave before a switch are kept.</item>
@@ -43,6 +44,8 @@ internal static class ClusterConfigurationMapper
                     .Where(slice => ObjectJson.String(slice, "metadata", "labels", ServiceNameLabel) is { } service && serviceKeys.Contains((ObjectJson.Namespace(slice), service))),
                 _ when resource == WatchedResource.Secrets => ItemsOf(objects, resource)
                     .Where(secret => secretKeys.Contains((ObjectJson.Namespace(secret), ObjectJson.Name(secret)))),
+                _ when resource == WatchedResource.ConfigMaps => ItemsOf(objects, resource)
+                    .Where(map => ObjectJson.Namespace(map) == metalLbNamespace && ObjectJson.Name(map) == ExcludeL2.ConfigMapName),
                 _ when resource.InMetalLbNamespace => ItemsOf(objects, resource).Where(o => ObjectJson.Namespace(o) == metalLbNamespace),
                 _ => ItemsOf(objects, resource),
             };

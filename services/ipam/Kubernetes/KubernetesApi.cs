@@ -90,14 +90,56 @@ internal sealed class KubernetesApi : IDisposable
     }
 
     /// <summary>Merge-patches the status subresource of an IPAddressPool; returns the pool as stored after it.</summary>
-    public async Task<JsonObject> PatchPoolStatusAsync(string ns, string name, JsonObject patch, CancellationToken cancellationToken)
+    public Task<JsonObject> PatchPoolStatusAsync(string ns, string name, JsonObject patch, CancellationToken cancellationToken) =>
+        PatchStatusAsync(WatchedResource.IpAddressPools, ns, name, patch, cancellationToken);
+
+    /// <summary>Merge-patches the status subresource of a metallb.io object; returns the object as stored after it.</summary>
+    public async Task<JsonObject> PatchStatusAsync(WatchedResource resource, string ns, string name, JsonObject patch, CancellationToken cancellationToken)
     {
-        var pools = WatchedResource.IpAddressPools;
+        ArgumentNullException.ThrowIfNull(resource);
         var updated = await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(
-            MergePatch(patch), pools.Group, pools.Version, ns, pools.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return updated is JsonElement element && JsonObject.Create(element) is { } json
-            ? (JsonObject)json.DeepClone()
-            : throw new JsonException("the patched IPAddressPool was not an object");
+            MergePatch(patch), resource.Group, resource.Version, ns, resource.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return AsObject(updated, resource);
+    }
+
+    /// <summary>Merge-patches a metallb.io object (its metadata); returns the object as stored after it.</summary>
+    public async Task<JsonObject> PatchAsync(WatchedResource resource, string ns, string name, JsonObject patch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var updated = await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+            MergePatch(patch), resource.Group, resource.Version, ns, resource.Plural, name, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return AsObject(updated, resource);
+    }
+
+    /// <summary>Creates a metallb.io object; false when one of that name exists already (another replica was first).</summary>
+    public async Task<bool> TryCreateAsync(WatchedResource resource, string ns, JsonObject body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        try
+        {
+            await _client.CustomObjects.CreateNamespacedCustomObjectAsync(
+                body, resource.Group, resource.Version, ns, resource.Plural, fieldManager: FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Deletes a metallb.io object; one already gone counts as deleted.</summary>
+    public async Task DeleteAsync(WatchedResource resource, string ns, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        try
+        {
+            await _client.CustomObjects.DeleteNamespacedCustomObjectAsync(
+                resource.Group, resource.Version, ns, resource.Plural, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (k8s.Autorest.HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // Someone else deleted it: the outcome asked for.
+        }
     }
 
     /// <summary>Records a core/v1 Event about a Service.</summary>
@@ -146,6 +188,11 @@ internal sealed class KubernetesApi : IDisposable
             ? KubernetesClientConfiguration.InClusterConfig()
             : KubernetesClientConfiguration.BuildConfigFromConfigFile();
     }
+
+    private static JsonObject AsObject(object? answer, WatchedResource resource) =>
+        answer is JsonElement element && JsonObject.Create(element) is { } json
+            ? (JsonObject)json.DeepClone()
+            : throw new JsonException($"the patched {resource.Kind} was not an object");
 
     private static V1Patch MergePatch(JsonObject patch) => new(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
 

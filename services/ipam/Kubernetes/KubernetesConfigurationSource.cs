@@ -18,6 +18,7 @@ internal sealed partial class KubernetesConfigurationSource(
     ResourceWatcher watcher,
     ConfigurationIntake intake,
     ConfigurationState state,
+    ConfigurationVerdict verdict,
     IOptions<IpamOptions> options,
     TimeProvider time,
     ILogger<KubernetesConfigurationSource> logger) : BackgroundService
@@ -64,6 +65,7 @@ internal sealed partial class KubernetesConfigurationSource(
         _behindSince = null;
 
         var errors = await intake.SubmitAsync(ViewWatermark.Label(seen), configuration, loaded.Errors, cancellationToken).ConfigureAwait(false);
+        verdict.Set(errors);
 
         // A rejected set is handled too: its errors are reported once, not on every event until it is fixed.
         _handled = configuration;

@@ -2,7 +2,7 @@ using IronLb.Ipam.Reconciliation;
 
 namespace IronLb.Ipam.Kubernetes;
 
-/// <summary>Registers Kubernetes mode: the API as the configuration source, and Service and IPAddressPool status written back.</summary>
+/// <summary>Registers Kubernetes mode: the API as the configuration source; Service and IPAddressPool status, MetalLB's status objects and Events written back.</summary>
 internal static class KubernetesRegistration
 {
     /// <summary>True when "Ipam:Kubernetes:Enabled" asks for Kubernetes mode.</summary>
@@ -18,6 +18,9 @@ internal static class KubernetesRegistration
         services.AddHostedService(sp => sp.GetRequiredService<KubernetesConfigurationSource>());
         services.AddSingleton<IStatusWriter, ServiceStatusWriter>();
         services.AddSingleton<IStatusWriter, PoolStatusWriter>();
+        services.AddSingleton<ConfigurationVerdict>();
+        services.AddSingleton<AnnouncementStatusWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnnouncementStatusWriter>());
         return services;
     }
 }

@@ -30,6 +30,9 @@ public sealed class KubernetesSourceOptions
     /// </summary>
     public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the node agents' reports are turned into ServiceL2Status and ServiceBGPStatus objects and Events. Default: 5 s.</summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Objects per list page. Default: 500.</summary>
     public int ListPageSize { get; set; } = 500;
 
@@ -49,6 +52,11 @@ public sealed class KubernetesSourceOptions
         if (Debounce < TimeSpan.Zero || WatchTimeout < TimeSpan.FromSeconds(1) || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || MaxLag < TimeSpan.Zero)
         {
             yield return "Ipam:Kubernetes: Debounce and MaxLag must not be negative, WatchTimeout must be at least 1 s, RetryDelay positive and MaxRetryDelay at least RetryDelay";
+        }
+
+        if (StatusInterval <= TimeSpan.Zero)
+        {
+            yield return "Ipam:Kubernetes:StatusInterval must be positive";
         }
 
         if (ListPageSize < 1)

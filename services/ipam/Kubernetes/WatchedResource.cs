@@ -13,6 +13,9 @@ internal sealed record WatchedResource(string Group, string Version, string Plur
     public static readonly WatchedResource Nodes = new("", "v1", "nodes", "Node", false);
     public static readonly WatchedResource Namespaces = new("", "v1", "namespaces", "Namespace", false);
     public static readonly WatchedResource Secrets = new("", "v1", "secrets", "Secret", true);
+
+    /// <summary>Only metallb-excludel2 is kept from them: the interfaces Layer 2 never answers on, as MetalLB's speaker reads it.</summary>
+    public static readonly WatchedResource ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
     public static readonly WatchedResource IpAddressPools = new("metallb.io", "v1beta1", "ipaddresspools", "IPAddressPool", true);
     public static readonly WatchedResource L2Advertisements = new("metallb.io", "v1beta1", "l2advertisements", "L2Advertisement", true);
     public static readonly WatchedResource BgpAdvertisements = new("metallb.io", "v1beta1", "bgpadvertisements", "BGPAdvertisement", true);
@@ -24,7 +27,7 @@ internal sealed record WatchedResource(string Group, string Version, string Plur
 
     /// <summary>Everything ipam reads, in the order the configuration lists it.</summary>
     public static IReadOnlyList<WatchedResource> All { get; } =
-        [IpAddressPools, L2Advertisements, BgpAdvertisements, BgpPeers, BfdProfiles, Communities, Services, Nodes, EndpointSlices, Secrets, Namespaces];
+        [IpAddressPools, L2Advertisements, BgpAdvertisements, BgpPeers, BfdProfiles, Communities, Services, Nodes, EndpointSlices, Secrets, Namespaces, ConfigMaps];
 
     /// <summary>The apiVersion its objects carry, e.g. "discovery.k8s.io/v1" or "v1".</summary>
     public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;

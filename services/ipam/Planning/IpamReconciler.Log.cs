@@ -18,6 +18,9 @@ internal sealed partial class IpamReconciler
         [LoggerMessage(3004, LogLevel.Warning, "Service {Service} gets no address: {Reason}")]
         public static partial void Unserved(ILogger logger, string service, string reason);
 
+        [LoggerMessage(3006, LogLevel.Debug, "Intents written: {Count} shards, derived from allocation version {AllocationVersion}")]
+        public static partial void IntentShardsWritten(ILogger logger, int count, long allocationVersion);
+
         [LoggerMessage(3005, LogLevel.Warning, "IPAddressPool ignored: {Reason}")]
         public static partial void PoolIgnored(ILogger logger, string reason);
     }

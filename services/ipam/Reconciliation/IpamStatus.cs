@@ -1,4 +1,5 @@
 using System.Globalization;
+using IronLb.Ipam.Allocation;
 using IronLb.Ipam.Planning;
 using IronLb.ServiceDefaults;
 
@@ -9,9 +10,20 @@ internal sealed class IpamStatus : IStatusContributor
 {
     private volatile object _last = new { configVersion = 0L, services = Array.Empty<object>(), pools = Array.Empty<object>() };
 
+    private volatile IReadOnlyList<PoolStatus> _pools = [];
+
     public string Section => "ipam";
 
-    public void Update(long configVersion, ReconcileResult result) => _last = new
+    /// <summary>Each pool's counts as of the last reconcile.</summary>
+    public IReadOnlyList<PoolStatus> Pools => _pools;
+
+    public void Update(long configVersion, ReconcileResult result)
+    {
+        _pools = result.Pools;
+        _last = Describe(configVersion, result);
+    }
+
+    private static object Describe(long configVersion, ReconcileResult result) => new
     {
         configVersion,
         allocationVersion = result.AllocationVersion,

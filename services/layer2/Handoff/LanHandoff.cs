@@ -282,22 +282,22 @@ internal sealed partial class LanHandoff : IHostedService, IDisposable
 
     private sealed record Pending(long Version, IReadOnlyCollection<OwnedAddress> Answering);
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Hand-over: answering for {Address}")]
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Hand-over: answering for {Address}")]
     private static partial void LogStarted(ILogger logger, IPAddress address);
 
-    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "Hand-over: stopped answering for {Address}")]
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Information, Message = "Hand-over: stopped answering for {Address}")]
     private static partial void LogStopped(ILogger logger, IPAddress address);
 
-    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Hand-over: left the LAN, released {Count} addresses")]
+    [LoggerMessage(EventId = 5303, Level = LogLevel.Information, Message = "Hand-over: left the LAN, released {Count} addresses")]
     private static partial void LogLeft(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 5104, Level = LogLevel.Error, Message = "Hand-over timer failed")]
+    [LoggerMessage(EventId = 5304, Level = LogLevel.Error, Message = "Hand-over timer failed")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Hand-over: beacon {LateMs} ms late")]
+    [LoggerMessage(EventId = 5305, Level = LogLevel.Warning, Message = "Hand-over: beacon {LateMs} ms late")]
     private static partial void LogBeaconLate(ILogger logger, double lateMs);
 
-    [LoggerMessage(EventId = 5106, Level = LogLevel.Debug, Message = "Hand-over: announcer now answers for {Count} addresses (applied in {Ms} ms)")]
+    [LoggerMessage(EventId = 5306, Level = LogLevel.Debug, Message = "Hand-over: announcer now answers for {Count} addresses (applied in {Ms} ms)")]
     private static partial void LogApplied(ILogger logger, int count, double ms);
 }
 

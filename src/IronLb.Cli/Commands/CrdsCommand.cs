@@ -11,8 +11,9 @@ internal static class CrdsCommand
         var command = new Command(
             "crds",
             "Print the metallb.io CustomResourceDefinitions IronLB reads and writes (IPAddressPool, L2Advertisement, BGPAdvertisement, "
-            + "BGPPeer v1beta1/v1beta2, BFDProfile, Community) as a YAML stream for kubectl apply -f -. Schemas come from IronLB's "
-            + "configuration model; group, versions and names are MetalLB's. deploy/base/crds.yaml is this output.");
+            + "BGPPeer v1beta1/v1beta2, BFDProfile, Community; and the status kinds ServiceL2Status, ServiceBGPStatus, ConfigurationState) "
+            + "as a YAML stream for kubectl apply -f -. Schemas come from IronLB's configuration model (the status kinds': from what "
+            + "ipam writes); group, versions and names are MetalLB's. deploy/base/crds.yaml is this output.");
         command.SetAction(_ => Run(Console.Out));
         return command;
     }

@@ -53,8 +53,8 @@ internal static class CrdGenerator
 
     public const string Group = "metallb.io";
 
-    /// <summary>Every CRD, in a fixed order.</summary>
-    public static IReadOnlyList<JsonObject> Generate() => [.. Kinds.Select(Definition)];
+    /// <summary>Every CRD, in a fixed order: the configuration kinds, then the status kinds ipam writes.</summary>
+    public static IReadOnlyList<JsonObject> Generate() => [.. Kinds.Select(Definition), .. StatusCrds.Generate()];
 
     /// <summary>The JSON field name of a model property.</summary>
     public static string FieldName(PropertyInfo property) =>

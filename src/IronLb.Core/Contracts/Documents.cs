@@ -1,12 +1,15 @@
 namespace IronLb.Core.Contracts;
 
-/// <summary>What an event on any topic carries: the version of the state document it announces.</summary>
-/// <param name="Version">The document's version; a consumer that already applied it or a newer one does nothing.</param>
-public sealed record StateChanged(long Version);
+/// <summary>What an event on any topic carries: the version of the state document it announces, and which shards of it changed.</summary>
+/// <param name="Version">The document's version; a consumer that already applied it or a newer one does nothing. For
+/// "intents changed": the allocation version the written shards were derived from.</param>
+/// <param name="Shards">The shards written (<see cref="IntentShards"/>), so a consumer re-reads only those; null when the
+/// event does not say, and then the consumer re-reads every shard (the meaning events had before shards existed).</param>
+public sealed record StateChanged(long Version, IReadOnlyList<int>? Shards = null);
 
-/// <summary>Every Service's announcement intent, as ipam last wrote it.</summary>
-/// <param name="Version">Grows by one with every change.</param>
-/// <param name="Intents">One per Service that has addresses, sorted by namespace then name.</param>
+/// <summary>The announcement intents of the Services in one shard (<see cref="IntentShards"/>), as ipam last wrote them.</summary>
+/// <param name="Version">Grows by one with every write of this shard.</param>
+/// <param name="Intents">One per Service of this shard that has addresses, sorted by namespace then name.</param>
 /// <param name="AllocationVersion">The version of ipam's allocation document these intents were derived from (0 = unknown):
 /// ipam writes intents after the allocations, and never replaces intents derived from a newer allocation version.</param>
 public sealed record IntentSet(long Version, IReadOnlyList<AnnouncementIntent> Intents, long AllocationVersion = 0)

@@ -6,7 +6,7 @@ public static class Topics
     /// <summary>A new validated configuration is in <see cref="StateKeys.Config"/>.</summary>
     public const string ConfigChanged = "config-changed";
 
-    /// <summary>The announcement intents in <see cref="StateKeys.Intents"/> changed.</summary>
+    /// <summary>Announcement intents changed; <see cref="StateChanged.Shards"/> names the shards (<see cref="StateKeys.IntentShard"/>).</summary>
     public const string IntentsChanged = "intents-changed";
 
     /// <summary>The Layer 2 owners in <see cref="StateKeys.Owners"/> changed.</summary>
@@ -25,8 +25,8 @@ public static class StateKeys
     /// <summary>The current validated configuration, with its version.</summary>
     public const string Config = "config";
 
-    /// <summary>Every Service's announcement intent (<see cref="IntentSet"/>).</summary>
-    public const string Intents = "intents";
+    /// <summary>The announcement intents of the Services in one of the <see cref="IntentShards.Count"/> shards (<see cref="IntentSet"/>).</summary>
+    public static string IntentShard(int shard) => IntentShards.Key(shard);
 
     /// <summary>The owner node of every Layer 2 address (<see cref="OwnerSet"/>).</summary>
     public const string Owners = "owners";

@@ -12,6 +12,9 @@ namespace IronLb.Core.SharedConfiguration;
 /// What is written is redacted (<see cref="ConfigurationRedaction"/>): no Secret and no BGP password reaches the state
 /// store or the bus. Where one process hosts every service, an <see cref="IPeerPasswordSink"/> keeps the passwords in
 /// memory; elsewhere the bgp service reads them from its Dapr secret store.
+/// Versions never go back while this process lives: every service ignores a configuration version at or below the one
+/// it applied, so after the store lost the document (Redis restarted without persistence) the next one continues from
+/// the highest version this process read or wrote, not from 1.
 /// </remarks>
 public sealed partial class ConfigurationState(
     IStateStore store,
@@ -21,12 +24,13 @@ public sealed partial class ConfigurationState(
     IPeerPasswordSink? passwords = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly VersionFloor _versions = new();
 
     /// <summary>The stored document, or null when none was written yet.</summary>
     public async Task<ConfigurationDocument?> ReadAsync(CancellationToken cancellationToken)
     {
         var entry = await store.GetAsync(StateKeys.Config, cancellationToken).ConfigureAwait(false);
-        return entry.Value is null ? null : ContractJson.Deserialize<ConfigurationDocument>(entry.Value);
+        return Seen(entry.Value is null ? null : ContractJson.Deserialize<ConfigurationDocument>(entry.Value));
     }
 
     /// <summary>
@@ -51,18 +55,19 @@ public sealed partial class ConfigurationState(
                 entry = await store.GetAsync(StateKeys.Config, cancellationToken).ConfigureAwait(false);
             }
 
-            var stored = entry.Value is null ? null : ContractJson.Deserialize<ConfigurationDocument>(entry.Value);
+            var stored = Seen(entry.Value is null ? null : ContractJson.Deserialize<ConfigurationDocument>(entry.Value));
             if (stored is not null && stored.Digest == digest)
             {
                 return stored;
             }
 
-            var next = new ConfigurationDocument((stored?.Version ?? 0) + 1, digest, source, time.GetUtcNow(), redacted.Stored)
+            var next = new ConfigurationDocument(_versions.Next(stored?.Version ?? 0), digest, source, time.GetUtcNow(), redacted.Stored)
             {
                 PeerPasswords = redacted.References,
             };
             if (await store.TrySaveAsync(StateKeys.Config, ContractJson.Serialize(next), entry.ETag, cancellationToken).ConfigureAwait(false))
             {
+                Seen(next);
                 await publisher.PublishAsync(Topics.ConfigChanged, ContractJson.Serialize(new StateChanged(next.Version)), cancellationToken).ConfigureAwait(false);
                 return next;
             }
@@ -72,6 +77,16 @@ public sealed partial class ConfigurationState(
                 throw new InvalidOperationException($"The configuration changed under us {attempts} times in a row; giving up this write.");
             }
         }
+    }
+
+    private ConfigurationDocument? Seen(ConfigurationDocument? document)
+    {
+        if (document is not null)
+        {
+            _versions.Note(document.Version);
+        }
+
+        return document;
     }
 
     // Before the document is stored, so a bgp agent in this process finds the passwords as soon as it reads it.

@@ -58,6 +58,6 @@ internal static class LabNodeProgram
         var intents = new IntentSet(1, [new AnnouncementIntent("lab", "web", [address], "lab", [],
             [new BgpAnnouncement("lab", [node], 32, 128, null, [], [], [])], "Cluster", [node])]);
         await store.TrySaveAsync(StateKeys.Config, ContractJson.Serialize(document), etag: null);
-        await store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(intents), etag: null);
+        await store.TrySaveAsync(StateKeys.IntentShard(IntentShards.Of("lab", "web")), ContractJson.Serialize(intents), etag: null);
     }
 }

@@ -254,4 +254,25 @@ public sealed class ManifestLoaderMetalLbTests
         Assert.Empty(ManifestLoader.Parse(TestManifests.Documents(
             TestManifests.Pool,
             TestManifests.BgpAdvertisement("aggregationLength: 32\nlocalPref: 10\ncommunities: [\"64500:1\"]\npeers: [p]\nnodeSelectors: [{ matchLabels: { a: b } }]\nserviceSelectors: [{ matchExpressions: [{ key: k, operator: Exists }] }]")), "ok.yaml").Warnings);
+
+    [Fact]
+    public void Parse_MetalLbKindIronLbDoesNotRead_WarnedAsIgnored()
+    {
+        var result = ManifestLoader.Parse(
+            """
+            apiVersion: metallb.io/v1beta1
+            kind: AddressPool
+            metadata: {name: legacy, namespace: metallb-system}
+            spec: {protocol: layer2, addresses: [203.0.113.0/28]}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: unrelated}
+            """,
+            "old.yaml");
+
+        Assert.Empty(result.Errors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal("old.yaml: AddressPool/legacy: metallb.io/v1beta1 AddressPool is not a kind IronLB reads; it is ignored", warning.ToString());
+    }
 }

@@ -38,6 +38,22 @@ public sealed class ConfigurationStateSecretsTests : IDisposable
     }
 
     [Fact]
+    public async Task PublishAsync_StoreLostTheDocument_NextVersionAboveEveryOneWrittenBefore()
+    {
+        using var store = FileStateStore.Open(_directory);
+        var state = new ConfigurationState(store, new RecordingPublisher(), TimeProvider.System, passwords: new InMemoryPeerPasswords());
+        await state.PublishAsync(SecretManifests.Load(), "test", CancellationToken.None);
+        var before = await state.PublishAsync(SecretManifests.Load(inlinePassword: "another-password"), "test", CancellationToken.None);
+
+        // Redis restarted without persistence; every follower still holds the version written before and ignores any not above it.
+        Assert.True(await store.TryDeleteAsync(IronLb.Core.Contracts.StateKeys.Config, etag: null));
+        var after = await state.PublishAsync(SecretManifests.Load(inlinePassword: "another-password"), "test", CancellationToken.None);
+
+        Assert.True(after.Version > before.Version, $"version {after.Version} after the loss, {before.Version} before");
+        Assert.Equal(before.Digest, after.Digest);
+    }
+
+    [Fact]
     public async Task PublishAsync_OnlyASecretChanged_SameVersionAndMemoryRaisesChanged()
     {
         var memory = new InMemoryPeerPasswords();

@@ -8,7 +8,8 @@ namespace IronLb.Deploy.Tests.Crds;
 /// <summary>`ironlb crds`: what deploy/ ships, with MetalLB's names, and schemas that accept examples/ and refuse the broken data a schema can catch.</summary>
 public sealed class CrdTests
 {
-    private static readonly string[] MetalLbKinds = ["IPAddressPool", "L2Advertisement", "BGPAdvertisement", "BGPPeer", "BFDProfile", "Community"];
+    private static readonly string[] MetalLbKinds =
+        ["IPAddressPool", "L2Advertisement", "BGPAdvertisement", "BGPPeer", "BFDProfile", "Community", "ServiceL2Status", "ServiceBGPStatus", "ConfigurationState"];
 
     [Fact]
     public void Crds_CommittedFile_IsTheCommandsOutput()
@@ -50,6 +51,23 @@ public sealed class CrdTests
     }
 
     [Fact]
+    public void Schema_StatusObjectsAsIpamWritesThem_AcceptedAndWrongTypesRefused()
+    {
+        // The shapes tests/IronLb.Ipam.Tests/Kubernetes/AnnouncementStatusTests asserts ipam writes.
+        JsonObject[] written =
+        [
+            StatusObject("ServiceL2Status", """{"node":"node-a","serviceName":"web","serviceNamespace":"shop","interfaces":[{"name":"eth0"}]}"""),
+            StatusObject("ServiceBGPStatus", """{"node":"node-b","serviceName":"web","serviceNamespace":"shop","peers":["tor-v4","tor-v6"]}"""),
+            StatusObject("ConfigurationState", """{"result":"Invalid","errorSummary":"IPAddressPool/clash: overlaps"}"""),
+        ];
+        Assert.All(written, o => Assert.Empty(Validate(o)));
+
+        Assert.NotEmpty(Validate(StatusObject("ServiceBGPStatus", """{"node":"node-b","peers":"tor-v4"}""")));
+        Assert.NotEmpty(Validate(StatusObject("ServiceL2Status", """{"node":"node-a","interfaces":["eth0"]}""")));
+        Assert.NotEmpty(Validate(StatusObject("ConfigurationState", """{"result":"Fine"}""")));
+    }
+
+    [Fact]
     public void Schema_BrokenTestData_RefusesWhatASchemaCanSee()
     {
         var verdicts = ManifestObjects("tests/IronLb.Core.Tests/TestData/broken").ToDictionary(o => RenderedObjects.Name(o), o => Validate(o));
@@ -62,6 +80,14 @@ public sealed class CrdTests
         // 3 s, a missing Secret): no schema sees them; ipam's validator reports them (tests/IronLb.Core.Tests).
         Assert.All(verdicts.Where(v => v.Key is not ("typo" or "no-local-asn")), v => Assert.Empty(v.Value));
     }
+
+    private static JsonObject StatusObject(string kind, string status) => new()
+    {
+        ["apiVersion"] = "metallb.io/v1beta1",
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["name"] = "x", ["namespace"] = "metallb-system" },
+        ["status"] = JsonNode.Parse(status),
+    };
 
     private static IReadOnlyList<string> Validate(JsonObject item)
     {

@@ -6,7 +6,7 @@ namespace IronLb.Deploy.Tests.Crds;
 
 /// <summary>
 /// Checks a value against a structural OpenAPI v3 schema as the API server does for a custom resource (type, properties,
-/// required, items, additionalProperties, minimum, maximum), except that an unknown field is an error here, as
+/// required, items, additionalProperties, minimum, maximum, string enum), except that an unknown field is an error here, as
 /// `kubectl apply --validate=strict` reports it, where the server would prune it silently.
 /// </summary>
 internal static class StructuralSchema
@@ -63,6 +63,12 @@ internal static class StructuralSchema
 
                 break;
             case "string" when value is JsonValue v && v.GetValueKind() == JsonValueKind.String:
+                if (schema["enum"] is JsonArray allowed && !allowed.Any(a => a!.GetValue<string>() == v.GetValue<string>()))
+                {
+                    errors.Add($"{path}: Unsupported value: \"{v.GetValue<string>()}\"");
+                }
+
+                break;
             case "boolean" when value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False:
                 break;
             case "integer" when value is JsonValue n && n.GetValueKind() == JsonValueKind.Number && decimal.TryParse(n.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number):

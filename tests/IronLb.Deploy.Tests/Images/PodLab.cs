@@ -177,6 +177,7 @@ internal sealed class PodLab : IAsyncDisposable
                     "spec.nodeName" => NodeName,
                     "metadata.name" => podName,
                     "metadata.namespace" => "ironlb-system",
+                    "metadata.uid" => "uid-of-" + podName,
                     null => null,
                     var other => throw new InvalidOperationException($"no stand-in for fieldRef {other}"),
                 })

@@ -107,6 +107,30 @@ public sealed class RenderedManifestTests
         _ => [],
     };
 
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Render_NodeAgents_OneConsumerGroupPerAgentAndNode(string overlay)
+    {
+        // daprd expands {podName} from POD_NAME: the node's name there makes a replaced pod reuse its predecessor's group,
+        // so stopped agents leave no groups behind; {appID} keeps bgp and layer2 apart on one node.
+        var objects = RenderedObjects.Of(overlay);
+        var resources = objects.Single(o => RenderedObjects.Kind(o) == "ConfigMap" && RenderedObjects.Name(o) == "ironlb-dapr-resources");
+        var component = YamlJson.Documents(resources["data"]!["pubsub-node.yaml"]!.GetValue<string>()).OfType<JsonObject>().Single();
+        var consumerId = component["spec"]!["metadata"]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == "consumerID")!["value"]!.GetValue<string>();
+        Assert.Equal("{appID}-{podName}", consumerId);
+
+        var agents = objects.Where(o => RenderedObjects.Kind(o) == "DaemonSet").ToList();
+        Assert.NotEmpty(agents);
+        foreach (var agent in agents)
+        {
+            var name = RenderedObjects.Name(agent);
+            Assert.Null(agent["spec"]!["updateStrategy"]?["rollingUpdate"]?["maxSurge"]);
+            var sidecar = agent["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "daprd")!;
+            var podName = sidecar["env"]!.AsArray().Single(e => e!["name"]!.GetValue<string>() == "POD_NAME")!;
+            Assert.True(podName["valueFrom"]?["fieldRef"]?["fieldPath"]?.GetValue<string>() == "spec.nodeName", $"{name}: daprd's POD_NAME must be the node's name");
+        }
+    }
+
     internal static IEnumerable<(string Workload, JsonObject Pod)> Workloads(string overlay) =>
         RenderedObjects.Of(overlay)
             .Where(o => RenderedObjects.Kind(o) is "Deployment" or "DaemonSet")

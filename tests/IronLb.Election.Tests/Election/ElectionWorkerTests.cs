@@ -60,7 +60,7 @@ public sealed class ElectionWorkerTests : IDisposable
     private async Task WriteIntentsAsync(params string[] nodes)
     {
         var intent = new AnnouncementIntent("default", "web", ["203.0.113.10"], "pool", [new Layer2Announcement("l2", nodes, [])], [], "Cluster", nodes);
-        await _store.TrySaveAsync(StateKeys.Intents, ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
+        await _store.TrySaveAsync(StateKeys.IntentShard(IntentShards.Of("default", "web")), ContractJson.Serialize(new IntentSet(1, [intent])), etag: null);
     }
 
     private async Task BeatAsync(string node, bool leaving = false)
@@ -84,6 +84,31 @@ public sealed class ElectionWorkerTests : IDisposable
     {
         var entry = await _store.GetAsync(StateKeys.Owners);
         return entry.Value is null ? OwnerSet.Empty : ContractJson.Deserialize<OwnerSet>(entry.Value)!;
+    }
+
+    [Fact]
+    public async Task RunOnceAsync_StoreLostTheOwners_NextOwnersVersionAboveEveryOneWrittenBefore()
+    {
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
+        var before = await OwnersAsync();
+
+        // Redis restarted without persistence: every key is gone; the nodes beat again, ipam writes the intents again.
+        foreach (var key in new[] { StateKeys.Owners, StateKeys.ElectionLease, StateKeys.Heartbeat("node1"), StateKeys.Heartbeat("node2") }.Concat(IntentShards.AllKeys))
+        {
+            Assert.True(await _store.TryDeleteAsync(key, etag: null));
+        }
+
+        await WriteIntentsAsync("node1", "node2");
+        await BeatAsync("node1");
+        await BeatAsync("node2");
+        worker.IntentsChanged();
+        _time.Advance(Timing.ObserveInterval);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var after = await OwnersAsync();
+        Assert.True(after.Version > before.Version, $"owners version {after.Version} after the loss, {before.Version} before");
+        Assert.True(after.Owners[0].Epoch > first.Epoch, $"epoch {after.Owners[0].Epoch} after the loss, {first.Epoch} before");
+        Assert.Equal(first.Address, after.Owners[0].Address);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ internal sealed record ApiRoute(string Group, string Version, string Plural, str
         ["Node"] = ("", "nodes", false),
         ["Namespace"] = ("", "namespaces", false),
         ["Secret"] = ("", "secrets", true),
+        ["ConfigMap"] = ("", "configmaps", true),
         ["Event"] = ("", "events", true),
         ["EndpointSlice"] = ("discovery.k8s.io", "endpointslices", true),
         ["IPAddressPool"] = ("metallb.io", "ipaddresspools", true),
@@ -20,6 +21,15 @@ internal sealed record ApiRoute(string Group, string Version, string Plural, str
         ["BGPPeer"] = ("metallb.io", "bgppeers", true),
         ["BFDProfile"] = ("metallb.io", "bfdprofiles", true),
         ["Community"] = ("metallb.io", "communities", true),
+        ["ServiceL2Status"] = ("metallb.io", "servicel2statuses", true),
+        ["ServiceBGPStatus"] = ("metallb.io", "servicebgpstatuses", true),
+        ["ConfigurationState"] = ("metallb.io", "configurationstates", true),
+    };
+
+    /// <summary>Kinds with a status subresource: a create or an update of the object itself leaves their status alone.</summary>
+    public static readonly IReadOnlySet<string> WithStatusSubresource = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Service", "IPAddressPool", "ServiceL2Status", "ServiceBGPStatus", "ConfigurationState",
     };
 
     public string Resource => Group + "/" + Plural;

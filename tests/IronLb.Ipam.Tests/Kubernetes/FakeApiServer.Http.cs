@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace IronLb.Ipam.Tests.Kubernetes;
 
-/// <summary>The fake API server's HTTP side: list, watch, patch and create, in the API server's wire format.</summary>
+/// <summary>The fake API server's HTTP side: list, watch, patch, create and delete, in the API server's wire format.</summary>
 internal sealed partial class FakeApiServer
 {
     private async Task HandleAsync(HttpContext context)
@@ -33,6 +33,9 @@ internal sealed partial class FakeApiServer
                 break;
             case "POST" when route.Name is null:
                 await CreateAsync(context, route);
+                break;
+            case "DELETE" when route.Name is not null:
+                await DeleteAsync(context, route);
                 break;
             default:
                 await WriteStatusAsync(context.Response, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", "the server does not allow this method on the requested resource");
@@ -275,13 +278,50 @@ internal sealed partial class FakeApiServer
         }
 
         metadata["namespace"] = route.Namespace;
-        JsonObject created;
+
+        // As the API server: with a status subresource, a create sets no status (the controller patches it after).
+        if (ApiRoute.WithStatusSubresource.Contains(route.Kind))
+        {
+            item.Remove("status");
+        }
+
+        JsonObject? created = null;
         lock (_gate)
         {
-            created = (JsonObject)Commit(route.Resource, "ADDED", item).DeepClone();
+            if (!Store(route.Resource).ContainsKey(route.Namespace + "/" + metadata["name"]!.GetValue<string>()))
+            {
+                created = (JsonObject)Commit(route.Resource, "ADDED", item).DeepClone();
+            }
+        }
+
+        if (created is null)
+        {
+            await WriteStatusAsync(context.Response, HttpStatusCode.Conflict, "AlreadyExists", $"{route.DisplayName} \"{metadata["name"]}\" already exists");
+            return;
         }
 
         await WriteJsonAsync(context.Response, HttpStatusCode.Created, route.AsWatchObject(created));
+    }
+
+    private async Task DeleteAsync(HttpContext context, ApiRoute route)
+    {
+        JsonObject? deleted = null;
+        lock (_gate)
+        {
+            if (Store(route.Resource).Remove(route.Namespace + "/" + route.Name, out var item))
+            {
+                deleted = (JsonObject)Commit(route.Resource, "DELETED", item, store: false).DeepClone();
+            }
+        }
+
+        if (deleted is null)
+        {
+            await WriteStatusAsync(context.Response, HttpStatusCode.NotFound, "NotFound", $"{route.DisplayName} \"{route.Name}\" not found");
+            return;
+        }
+
+        // The API server answers a delete with the object (or a Status); KubernetesClient takes either.
+        await WriteJsonAsync(context.Response, HttpStatusCode.OK, route.AsWatchObject(deleted));
     }
 
     private static async Task WriteEventAsync(HttpResponse response, string type, JsonObject item)

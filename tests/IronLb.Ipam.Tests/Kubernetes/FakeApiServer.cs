@@ -16,7 +16,8 @@ namespace IronLb.Ipam.Tests.Kubernetes;
 /// A Kubernetes API server double on 127.0.0.1 that speaks the wire format for what ipam uses: lists (kind XList with
 /// metadata.resourceVersion, limit/continue), watches (chunked newline-delimited events from a resourceVersion, 410 Gone
 /// as an ERROR Status event once that version is compacted away), merge patches of an object or its status
-/// subresource, and creates (Events). It keeps one store per resource with one resourceVersion counter, as etcd does.
+/// subresource, creates (409 when the name is taken; no status where there is a status subresource) and deletes. It
+/// keeps one store per resource with one resourceVersion counter, as etcd does.
 /// </summary>
 /// <remarks>
 /// Strategic merge patches are applied as JSON merge patches (RFC 7386): on the fields ipam patches (annotations, a

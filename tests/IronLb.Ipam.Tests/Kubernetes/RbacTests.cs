@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using IronLb.Core.Contracts;
+using IronLb.Core.State;
 using IronLb.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static IronLb.Ipam.Tests.Kubernetes.KubernetesIpamHost;
 
 namespace IronLb.Ipam.Tests.Kubernetes;
@@ -50,13 +53,19 @@ public sealed class RbacTests
         return [.. refused.Concat(unused).Concat(tooWide).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>ipam against the fake API server with examples/: lists and watches everything, writes statuses, annotations, pool counters and Events, then an allocation fails.</summary>
+    /// <summary>
+    /// ipam against the fake API server with examples/: lists and watches everything, writes statuses, annotations, pool
+    /// counters, the ConfigurationState and Events; turns node reports into status objects, moves them to a new agent pod
+    /// and deletes them; then an allocation fails.
+    /// </summary>
     private static async Task<IReadOnlyList<ApiRequest>> RecordAsync()
     {
-        await using var ipam = await StartAsync();
+        await using var ipam = await StartAsync(new Dictionary<string, string?> { ["Ipam:Kubernetes:StatusInterval"] = "00:00:00.100" });
         await WaitAsync(() => ipam.Api.All("Event").Count > 0 ? ipam : null, "an IPAllocated event");
         await WaitAsync(() => ipam.Api.All("IPAddressPool").Any(p => p["status"] is JsonObject s && s.ContainsKey("availableIPv4")) ? ipam : null, "an IPAddressPool status");
-        await ipam.WaitForServiceAsync("shop", "web", s => Pool(s) is not null && Ingress(s).Length == 1);
+        var address = Ingress(await ipam.WaitForServiceAsync("shop", "web", s => Pool(s) is not null && Ingress(s).Length == 1))[0];
+        await WaitAsync(() => ipam.Api.Get("ConfigurationState", "metallb-system", "controller")?["status"], "the ConfigurationState");
+        await ReportAndWithdrawAsync(ipam, address);
 
         // Narrow the pool so a Service loses its address: status cleared, annotation removed, an AllocationFailed event.
         var pool = ipam.Api.Get("IPAddressPool", "metallb-system", "public-v4")!;
@@ -64,6 +73,27 @@ public sealed class RbacTests
         ipam.Api.Apply(pool);
         await WaitAsync(() => ipam.Api.All("Event").FirstOrDefault(e => e["reason"]!.GetValue<string>() == "AllocationFailed"), "an AllocationFailed event");
         return ipam.Api.Requests;
+    }
+
+    /// <summary>Node reports as the agents write them: status objects created, moved to a replaced agent pod, then deleted.</summary>
+    private static async Task ReportAndWithdrawAsync(KubernetesIpamHost ipam, string address)
+    {
+        var store = ipam.Host.Services.GetRequiredService<IStateStore>();
+        var layer2 = new NodeReportWriter(store);
+        var bgp = new NodeReportWriter(store);
+        foreach (var pod in new[] { "1", "2" })
+        {
+            await layer2.WriteAsync(new NodeReport("node-a", "layer2", new ReportingPod("ironlb-layer2-" + pod, "uid-l2-" + pod), [new("shop", "web", [address], [], [])]), CancellationToken.None);
+            await bgp.WriteAsync(new NodeReport("node-a", "bgp", new ReportingPod("ironlb-bgp-" + pod, "uid-bgp-" + pod), [new("shop", "web", [address + "/32"], [], ["tor-v4"])]), CancellationToken.None);
+            await WaitAsync(
+                () => ipam.Api.All("ServiceL2Status").Concat(ipam.Api.All("ServiceBGPStatus")).Count(o => o["status"] is JsonObject
+                    && o["metadata"]?["ownerReferences"]?[0]?["uid"]?.GetValue<string>()?.EndsWith("-" + pod, StringComparison.Ordinal) == true) == 2 ? ipam : null,
+                "status objects owned by agent pods " + pod);
+        }
+
+        await layer2.WriteAsync(new NodeReport("node-a", "layer2", null, []), CancellationToken.None);
+        await bgp.WriteAsync(new NodeReport("node-a", "bgp", null, []), CancellationToken.None);
+        await WaitAsync(() => ipam.Api.All("ServiceL2Status").Count + ipam.Api.All("ServiceBGPStatus").Count == 0 ? ipam : null, "the status objects deleted");
     }
 
     /// <summary>Every (rule, verb, resource) the rendered objects grant to ipam's ServiceAccount, with the namespace a Role confines it to.</summary>

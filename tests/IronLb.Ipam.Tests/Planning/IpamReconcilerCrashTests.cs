@@ -31,7 +31,7 @@ public class IpamReconcilerCrashTests
         await Assert.ThrowsAsync<IOException>(() => crashed.ReconcileAsync(Config(LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2));
 
         var allocations = (await state.Store.GetJsonAsync<AllocationDocument>(AllocationDocument.StateKey)).Value!;
-        var behind = (await state.Store.GetJsonAsync<IntentSet>(StateKeys.Intents)).Value!;
+        var behind = await StoredIntentShards.ReadAllAsync(state.Store);
         Assert.Equal(2, allocations.Version);
         Assert.Equal(["one", "two"], allocations.Allocations.Select(a => a.Name));
         Assert.Equal(1, behind.AllocationVersion);
@@ -39,7 +39,7 @@ public class IpamReconcilerCrashTests
 
         var repaired = await state.Replica().ReconcileAsync(Config(LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
 
-        var intents = (await state.Store.GetJsonAsync<IntentSet>(StateKeys.Intents)).Value!;
+        var intents = await StoredIntentShards.ReadAllAsync(state.Store);
         Assert.True(repaired.Written);
         Assert.Equal(2, repaired.AllocationVersion);
         Assert.Equal(2, intents.AllocationVersion);
@@ -53,14 +53,22 @@ public class IpamReconcilerCrashTests
     {
         await using var state = await StateFixture.StartAsync();
         await state.Replica().ReconcileAsync(Config(LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 1);
-        var stored = await state.Store.GetJsonAsync<IntentSet>(StateKeys.Intents);
-        var fromTheFuture = stored.Value! with { AllocationVersion = 99, Intents = [] };
-        Assert.True(await state.Store.TrySaveJsonAsync(StateKeys.Intents, fromTheFuture, stored.ETag));
+        var keys = new[] { StateKeys.IntentShard(IntentShards.Of("ns", "one")), StateKeys.IntentShard(IntentShards.Of("ns", "two")) }.Distinct().ToList();
+        var fromTheFuture = new List<IntentSet>();
+        foreach (var key in keys)
+        {
+            var stored = await state.Store.GetJsonAsync<IntentSet>(key);
+            fromTheFuture.Add(stored.Value! with { AllocationVersion = 99, Intents = [] });
+            Assert.True(await state.Store.TrySaveJsonAsync(key, fromTheFuture[^1], stored.ETag));
+        }
 
         var result = await state.Replica().ReconcileAsync(Config(LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 1);
 
         Assert.False(result.Written);
-        Assert.Equal(fromTheFuture, (await state.Store.GetJsonAsync<IntentSet>(StateKeys.Intents)).Value!, IntentSetComparer.Instance);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            Assert.Equal(fromTheFuture[i], (await state.Store.GetJsonAsync<IntentSet>(keys[i])).Value!, IntentSetComparer.Instance);
+        }
     }
 
     private sealed class IntentSetComparer : IEqualityComparer<IntentSet>
@@ -73,7 +81,7 @@ public class IpamReconcilerCrashTests
         public int GetHashCode(IntentSet obj) => obj.Version.GetHashCode();
     }
 
-    /// <summary>Lets the allocation write through and fails the intents write, as a crash or an outage between them would.</summary>
+    /// <summary>Lets the allocation write through and fails every intents shard write, as a crash or an outage between them would.</summary>
     private sealed class IntentsWriteFails(IStateStore inner) : IStateStore
     {
         public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
@@ -81,7 +89,7 @@ public class IpamReconcilerCrashTests
         public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) => inner.GetBulkAsync(keys, cancellationToken);
 
         public Task<bool> TrySaveAsync(string key, ReadOnlyMemory<byte> value, string? etag, CancellationToken cancellationToken = default) =>
-            key == StateKeys.Intents ? throw new IOException("store unreachable") : inner.TrySaveAsync(key, value, etag, cancellationToken);
+            key.StartsWith("intents/", StringComparison.Ordinal) ? throw new IOException("store unreachable") : inner.TrySaveAsync(key, value, etag, cancellationToken);
 
         public Task<bool> TryDeleteAsync(string key, string? etag, CancellationToken cancellationToken = default) => inner.TryDeleteAsync(key, etag, cancellationToken);
     }

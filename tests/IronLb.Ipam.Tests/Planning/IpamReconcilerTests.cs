@@ -19,8 +19,7 @@ public class IpamReconcilerTests
     private static async Task<AllocationDocument> StoredAllocations(IStateStore store) =>
         (await store.GetJsonAsync<AllocationDocument>(AllocationDocument.StateKey)).Value!;
 
-    private static async Task<IntentSet> StoredIntents(IStateStore store) =>
-        (await store.GetJsonAsync<IntentSet>(StateKeys.Intents)).Value!;
+    private static Task<IntentSet> StoredIntents(IStateStore store) => StoredIntentShards.ReadAllAsync(store);
 
     [Fact]
     public async Task ReconcileAsync_NewServices_WritesAllocationsAndIntentsAndRingsIntentsChanged()
@@ -34,11 +33,38 @@ public class IpamReconcilerTests
         var stored = await StoredAllocations(state.Store);
         Assert.Equal(["ns/one=192.0.2.0", "ns/two=192.0.2.1"], stored.Allocations.Select(a => $"{a.Namespace}/{a.Name}={a.Addresses[0]}"));
         var intents = await StoredIntents(state.Store);
-        Assert.Equal(1, intents.Version);
+        int[] shards = [.. new[] { IntentShards.Of("ns", "one"), IntentShards.Of("ns", "two") }.Distinct().Order()];
+        Assert.Equal(shards.Length, intents.Version);
         Assert.Equal(["l2"], intents.Intents[0].Layer2.Select(l => l.Advertisement));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var envelope = await state.IntentsEvents.ReadAsync(timeout.Token);
-        Assert.Equal(1, JsonSerializer.Deserialize<StateChanged>(envelope.Data.Span, StateStoreJsonExtensions.DefaultOptions)!.Version);
+        var announced = JsonSerializer.Deserialize<StateChanged>(envelope.Data.Span, StateStoreJsonExtensions.DefaultOptions)!;
+        Assert.Equal(1, announced.Version);
+        Assert.Equal(shards, announced.Shards);
+    }
+
+    [Fact]
+    public async Task ReconcileAsync_StoreLostEverything_RebuildsAndIntentsVersionContinuesAboveTheLost()
+    {
+        await using var state = await StateFixture.StartAsync();
+        var replica = state.Replica();
+        var config = Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"));
+        await replica.ReconcileAsync(config, 1);
+        await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
+        var lost = await StoredIntents(state.Store);
+
+        // Redis restarted without persistence: the node agents still hold the shards' versions and take a shard only when its version moved.
+        Assert.True(await state.Store.TryDeleteAsync(AllocationDocument.StateKey, etag: null));
+        foreach (var key in IntentShards.AllKeys)
+        {
+            Assert.True(await state.Store.TryDeleteAsync(key, etag: null));
+        }
+        var result = await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
+
+        Assert.True(result.Written);
+        var rebuilt = await StoredIntents(state.Store);
+        Assert.True(rebuilt.Version > lost.Version, $"intents version {rebuilt.Version} after the loss, {lost.Version} before");
+        Assert.Equal(lost.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"), rebuilt.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"));
     }
 
     [Fact]
@@ -110,7 +136,7 @@ public class IpamReconcilerTests
 
         Assert.Equal(["192.0.2.0"], result.Plans.Single(p => p.Name == "three").Addresses);
         Assert.Equal(new PoolStatus("a", 2, 0, 0, 0), Assert.Single(result.Pools));
-        Assert.Equal(["ns/three", "ns/two"], (await StoredIntents(state.Store)).Intents.Select(i => i.Namespace + "/" + i.Name));
+        Assert.Equal(["ns/three", "ns/two"], (await StoredIntents(state.Store)).Intents.Select(i => i.Namespace + "/" + i.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -129,11 +155,14 @@ public class IpamReconcilerTests
 
         var second = await state.Replica().ReconcileAsync(config with { EndpointSlices = ValueList.Create([Slice("n2")]) }, 2);
 
+        // One Service changed: one shard written, so the sum of shard versions moves by one.
         Assert.Equal(first.IntentsVersion + 1, second.IntentsVersion);
         Assert.Equal(["n2"], (await StoredIntents(state.Store)).Intents[0].NodesWithReadyEndpoints);
         Assert.Equal(["192.0.2.0"], second.Plans[0].Addresses);
         var envelope = await state.IntentsEvents.ReadAsync(timeout.Token);
-        Assert.Equal(second.IntentsVersion, JsonSerializer.Deserialize<StateChanged>(envelope.Data.Span, StateStoreJsonExtensions.DefaultOptions)!.Version);
+        var announced = JsonSerializer.Deserialize<StateChanged>(envelope.Data.Span, StateStoreJsonExtensions.DefaultOptions)!;
+        Assert.Equal(second.AllocationVersion, announced.Version);
+        Assert.Equal([IntentShards.Of("ns", "one")], announced.Shards);
     }
 
     [Fact]

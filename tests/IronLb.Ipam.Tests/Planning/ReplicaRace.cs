@@ -83,10 +83,10 @@ internal static class ReplicaRace
         // The intents were written after the allocations and from them: they end derived from the last version, and agree.
         var stored = await store.GetJsonAsync<AllocationDocument>(AllocationDocument.StateKey);
         Assert.Equal(last.Version, stored.Value!.Version);
-        var intents = await store.GetJsonAsync<IntentSet>(StateKeys.Intents);
-        Assert.Equal(last.Version, intents.Value!.AllocationVersion);
+        var intents = await StoredIntentShards.ReadAllAsync(store);
+        Assert.Equal(last.Version, intents.AllocationVersion);
         Assert.Equal(
             last.Allocations.Select(a => (a.Namespace, a.Name, string.Join(',', a.Addresses))).Order(),
-            intents.Value.Intents.Select(i => (i.Namespace, i.Name, string.Join(',', i.Addresses))).Order());
+            intents.Intents.Select(i => (i.Namespace, i.Name, string.Join(',', i.Addresses))).Order());
     }
 }

@@ -38,6 +38,19 @@ public static class ManifestLoader
     public static ManifestLoadResult LoadDirectory(string path)
     {
         var root = Path.GetFullPath(path);
+        var collector = new ConfigurationCollector();
+        foreach (var relative in ListFiles(root))
+        {
+            ReadFileInto(Path.Combine(root, relative), relative, collector);
+        }
+
+        return collector.Build();
+    }
+
+    /// <summary>The manifest files <see cref="LoadDirectory"/> reads, relative to <paramref name="path"/> with '/' separators, in the order it reads them.</summary>
+    public static IReadOnlyList<string> ListFiles(string path)
+    {
+        var root = Path.GetFullPath(path);
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -46,28 +59,44 @@ public static class ManifestLoader
             // On Unix a leading dot makes a file or folder Hidden; reparse points are skipped so links cannot loop.
             AttributesToSkip = FileAttributes.Hidden | FileAttributes.System | FileAttributes.ReparsePoint,
         };
-        var files = Directory.EnumerateFiles(root, "*", options)
+        return Directory.EnumerateFiles(root, "*", options)
             .Select(file => Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(relative => IsManifestFile(relative) && !relative.Split('/').Any(part => part.StartsWith('.')))
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
 
+    /// <summary>Loads one file; errors name it <paramref name="name"/> (as <see cref="LoadDirectory"/> names it: relative to the folder).</summary>
+    public static ManifestLoadResult LoadFile(string path, string name)
+    {
         var collector = new ConfigurationCollector();
-        foreach (var relative in files)
+        ReadFileInto(path, name, collector);
+        return collector.Build();
+    }
+
+    /// <summary>One result from several files' results, in the order given: what <see cref="LoadDirectory"/> gives for those files.</summary>
+    public static ManifestLoadResult Merge(IReadOnlyList<ManifestLoadResult> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+
+        // Each kind's list keeps file order, as when the files are read into one collector one after another.
+        var collector = new ConfigurationCollector();
+        foreach (var part in parts)
         {
-            ReadFileInto(Path.Combine(root, relative), relative, collector);
+            foreach (var manifestObject in part.Configuration.AllObjects)
+            {
+                collector.Add(manifestObject);
+            }
+
+            collector.Errors.AddRange(part.Errors);
+            collector.Warnings.AddRange(part.Warnings);
         }
 
         return collector.Build();
     }
 
     /// <summary>Loads one file; errors name it as given.</summary>
-    public static ManifestLoadResult LoadFile(string path)
-    {
-        var collector = new ConfigurationCollector();
-        ReadFileInto(path, path, collector);
-        return collector.Build();
-    }
+    public static ManifestLoadResult LoadFile(string path) => LoadFile(path, path);
 
     /// <summary>Parses manifest text; the file name picks the format (".json" is JSON, anything else YAML) and labels errors.</summary>
     public static ManifestLoadResult Parse(string text, string fileName)
@@ -176,7 +205,15 @@ public static class ManifestLoader
 
         if (!Readers.TryGetValue(kind, out var reader))
         {
-            return; // not a kind IronLB reads: a Deployment, a ConfigMap, an OSPF CRD...
+            // Not a kind IronLB reads: a Deployment, a ConfigMap... A metallb.io one is MetalLB configuration that
+            // will not be acted on, which a user switching over must hear about.
+            if (apiVersion.StartsWith("metallb.io/", StringComparison.Ordinal))
+            {
+                var skipped = header.String(header.Object(root, "", "metadata"), "metadata", "name");
+                collector.Warnings.Add(new ConfigurationError(fileName, kind, string.IsNullOrEmpty(skipped) ? documentName : skipped, $"{apiVersion} {kind} is not a kind IronLB reads; it is ignored"));
+            }
+
+            return;
         }
 
         var metadataNode = header.Object(root, "", "metadata");
