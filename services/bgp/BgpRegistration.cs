@@ -1,5 +1,6 @@
 using IronLb.Bgp.Announcements;
 using IronLb.Core.Contracts;
+using IronLb.Core.Events;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
 using IronLb.ServiceDefaults;
@@ -25,6 +26,8 @@ public static class BgpRegistration
             .Validate(o => o.PasswordRefreshInterval > TimeSpan.Zero, "Bgp:PasswordRefreshInterval must be positive")
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
+        builder.Services.AddIntegrationEvents(builder.Configuration);
+        builder.Services.AddSingleton<BgpEventEmitter>();
         builder.Services.AddStatusContributor<BgpStatus>();
         builder.Services.AddNodeReporter<BgpReport>();
         builder.Services.AddMetrics();

@@ -1,4 +1,5 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Events;
 using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
@@ -25,6 +26,7 @@ public static class ElectionRegistration
             .ValidateOnStart();
         builder.Services.AddFailoverOptions(builder.Configuration);
         builder.Services.AddSharedConfiguration();
+        builder.Services.AddIntegrationEvents(builder.Configuration);
         builder.Services.AddSingleton<ElectionLease>();
         builder.Services.AddSingleton<ElectionWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ElectionWorker>());

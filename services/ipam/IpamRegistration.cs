@@ -1,3 +1,4 @@
+using IronLb.Core.Events;
 using IronLb.Core.SharedConfiguration;
 using IronLb.Ipam.Configuration;
 using IronLb.Ipam.Kubernetes;
@@ -32,6 +33,7 @@ public static class IpamRegistration
             .Validate(o => o.MaxWriteAttempts > 0, "Ipam:MaxWriteAttempts must be positive")
             .ValidateOnStart();
         builder.Services.AddSharedConfiguration();
+        builder.Services.AddIntegrationEvents(builder.Configuration);
         builder.Services.AddStatusContributor<ConfigurationSourceStatus>();
         builder.Services.AddSingleton<ConfigurationIntake>();
         if (KubernetesRegistration.IsEnabled(builder.Configuration))

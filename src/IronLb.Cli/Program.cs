@@ -7,6 +7,7 @@ var root = new RootCommand("IronLB: addresses for Kubernetes LoadBalancer Servic
     ValidateCommand.Create(),
     PlanCommand.Create(),
     StatusCommand.Create(),
+    EventsCommand.Create(),
     CrdsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -62,6 +62,7 @@ public static partial class DaprMessagingExtensions
         services.TryAddSingleton<IPeerPasswordSource, DaprPeerPasswordSource>();
         services.AddSingleton<IStateStore, DaprStateStore>();
         services.AddSingleton<IEventPublisher, DaprEventPublisher>();
+        services.AddDaprEventTransport();
         services.AddHostedService<SidecarReadinessService>();
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IronLb.Core.Events;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -39,7 +40,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps /healthz (the process is alive), /readyz (every readiness gate is open), /status and /metrics; on the probe
+    /// Maps /healthz (the process is alive), /readyz (every readiness gate is open), /status, /events (when the process emits
+    /// public events) and /metrics; on the probe
     /// port (Probes:Listen), only the first and the last two.
     /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
@@ -55,6 +57,7 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = WriteReadiness,
         });
         app.MapStatus();
+        app.MapEventStream();
         app.MapGet("/metrics", () => Results.Text(exporter.Scrape(), "text/plain; version=0.0.4; charset=utf-8"));
         return app;
     }

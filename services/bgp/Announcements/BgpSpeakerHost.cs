@@ -17,7 +17,8 @@ internal sealed partial class BgpSpeakerHost(
     TimeProvider time,
     ILoggerFactory loggers,
     ILogger<BgpSpeakerHost> logger,
-    IPeerPasswordSource? passwords = null) : IHostedService, IStatusContributor, IAsyncDisposable
+    IPeerPasswordSource? passwords = null,
+    BgpEventEmitter? events = null) : IHostedService, IStatusContributor, IAsyncDisposable
 {
     private readonly SemaphoreSlim _applying = new(1, 1);
     private readonly PeerPasswordResolver _passwords = new(passwords);
@@ -46,6 +47,7 @@ internal sealed partial class BgpSpeakerHost(
             {
                 ListenEndpoint = port == 0 ? null : new IPEndPoint(IPAddress.IPv6Any, port),
                 PreviousUncleanExit = _marker.PreviousUncleanExit,
+                Observer = events,
             },
             sockets: null,
             time,

@@ -7,7 +7,10 @@ namespace IronLb.Bgp.Rib;
 internal sealed record RouteGroup(BgpFamily Family, RouteAttributes Attributes, IReadOnlyList<IPNetwork> Prefixes);
 
 /// <summary>What must be sent to bring the peer from what it has to what is desired.</summary>
-internal sealed record RibChanges(IReadOnlyList<RouteGroup> Announce, IReadOnlyDictionary<BgpFamily, IReadOnlyList<IPNetwork>> Withdraw)
+/// <param name="Announce">What to announce, grouped by attributes.</param>
+/// <param name="Withdraw">What to withdraw, per family.</param>
+/// <param name="Started">The announced prefixes the peer did not hold from us before (the rest only change attributes).</param>
+internal sealed record RibChanges(IReadOnlyList<RouteGroup> Announce, IReadOnlyDictionary<BgpFamily, IReadOnlyList<IPNetwork>> Withdraw, IReadOnlyList<IPNetwork>? Started = null)
 {
     public bool IsEmpty => Announce.Count == 0 && Withdraw.Count == 0;
 }
@@ -44,6 +47,7 @@ internal sealed class AdjRibOut
     public RibChanges TakeChanges(IReadOnlySet<BgpFamily> families)
     {
         var groups = new Dictionary<(BgpFamily, RouteAttributes), List<IPNetwork>>();
+        var started = new List<IPNetwork>();
         foreach (var (prefix, attributes) in _desired)
         {
             var family = BgpFamily.Of(prefix);
@@ -58,7 +62,14 @@ internal sealed class AdjRibOut
             }
 
             list.Add(prefix);
-            _advertised[prefix] = attributes;
+            if (!_advertised.TryAdd(prefix, attributes))
+            {
+                _advertised[prefix] = attributes;
+            }
+            else
+            {
+                started.Add(prefix);
+            }
         }
 
         var withdraw = new Dictionary<BgpFamily, List<IPNetwork>>();
@@ -76,7 +87,8 @@ internal sealed class AdjRibOut
 
         return new RibChanges(
             groups.Select(g => new RouteGroup(g.Key.Item1, g.Key.Item2, g.Value)).ToList(),
-            withdraw.ToDictionary(w => w.Key, w => (IReadOnlyList<IPNetwork>)w.Value));
+            withdraw.ToDictionary(w => w.Key, w => (IReadOnlyList<IPNetwork>)w.Value),
+            started);
     }
 
     /// <summary>Everything advertised in one family, for a ROUTE-REFRESH (RFC 2918 §4).</summary>

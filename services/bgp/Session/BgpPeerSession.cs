@@ -38,6 +38,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     private long _updatesReceived;
     private DateTimeOffset? _establishedAt;
     private string? _lastError;
+    private string? _errorWhenEstablished;
     private bool _stopped;
     private bool _awaitingRoutes;
 
@@ -62,6 +63,9 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
     }
 
     public BgpPeerSettings Settings { get; }
+
+    /// <summary>Told of session and announcement changes (the public event stream), or null. Set before <see cref="Start"/>.</summary>
+    public IBgpSessionObserver? Observer { get; init; }
 
     public BgpPeerStatus Status => _status;
 
@@ -178,6 +182,8 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         }
 
         _rib.ForgetAdvertised();
+        _errorWhenEstablished = _lastError;
+        Observer?.SessionUp(Settings);
         if (!_awaitingRoutes)
         {
             SendInitialTable();
@@ -208,6 +214,19 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         _session = null;
         _context = null;
         _establishedAt = null;
+        if (Observer is { } observer)
+        {
+            // The peer drops what it held from us with the session.
+            var dropped = _rib.Advertised.Keys.ToList();
+            // An error recorded while Established is why it ended; one from before is not.
+            var reason = !ReferenceEquals(_lastError, _errorWhenEstablished) && _lastError is not null ? _lastError : _stopped ? "stopped" : "connection closed";
+            observer.SessionDown(Settings, reason);
+            if (dropped.Count > 0)
+            {
+                observer.Announced(Settings, [], dropped);
+            }
+        }
+
         _rib.ForgetAdvertised();
     }
 
@@ -350,6 +369,7 @@ internal sealed partial class BgpPeerSession : IBgpFsmHost, IBgpConnectionObserv
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         _updatesSent += UpdatePacker.Write(buffer, changes, _context!);
         _connection!.Send(buffer.WrittenMemory);
+        Observer?.Announced(Settings, changes.Started ?? [], [.. changes.Withdraw.Values.SelectMany(w => w)]);
     }
 
     private async Task StopCoreAsync()

@@ -32,6 +32,9 @@ internal sealed record BgpSpeakerSettings
     /// graceful-restart peers within their restart time then open as a restarting speaker. Default: null.
     /// </summary>
     public DateTimeOffset? PreviousUncleanExit { get; init; }
+
+    /// <summary>Told of every session's state and announcement changes (the public event stream). Default: null.</summary>
+    public IBgpSessionObserver? Observer { get; init; }
 }
 
 /// <summary>
@@ -119,7 +122,7 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                 }
 
                 var restarting = GracefulRestart.RestartMarker.IsRestarting(settings, _settings.PreviousUncleanExit, _time.GetUtcNow());
-                var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>(), restarting);
+                var session = new BgpPeerSession(settings, _sockets, _time, _loggers.CreateLogger<BgpPeerSession>(), restarting) { Observer = _settings.Observer };
                 // The listener is in the default VRF: only sessions there take its connections and need its keys.
                 if (!string.IsNullOrEmpty(settings.Password) && key.Device is null)
                 {
@@ -143,6 +146,11 @@ internal sealed partial class BgpSpeaker : IAsyncDisposable
                     _bfd ??= new Bfd.BfdEndpoint(_sockets, _time, _logger);
                     _bfdPeers[key] = _bfd.Add(address, settings.SourceAddress, multihop: settings.EbgpMultihopTtl is not null, bfd, (from, to) =>
                     {
+                        if ((from == Bfd.BfdState.Up) != (to == Bfd.BfdState.Up))
+                        {
+                            _settings.Observer?.BfdChanged(settings, to == Bfd.BfdState.Up, to == Bfd.BfdState.Up ? "up" : to.ToString().ToLowerInvariant());
+                        }
+
                         if (from == Bfd.BfdState.Up && to == Bfd.BfdState.Down)
                         {
                             LogBfdDown(_logger, address);

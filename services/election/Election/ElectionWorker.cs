@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using IronLb.Core.Contracts;
+using IronLb.Core.Events;
 using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
@@ -22,6 +23,7 @@ namespace IronLb.Election.Election;
 internal sealed partial class ElectionWorker(
     IStateStore store,
     IEventPublisher publisher,
+    IntegrationEvents events,
     ElectionLease lease,
     ElectionStatus status,
     [FromKeyedServices(ElectionRegistration.Component)] ReadinessGate readiness,
@@ -118,6 +120,7 @@ internal sealed partial class ElectionWorker(
 
         _ownersVersions.Note(elected.Version);
         LogOwnersElected(logger, elected.Version, elected.Owners.Count, alive.Count);
+        events.Emit(ElectionRegistration.Component, OwnerEventDiff.Diff(previous, elected));
         await publisher.PublishAsync(Topics.OwnersChanged, ContractJson.Serialize(new StateChanged(elected.Version)), cancellationToken).ConfigureAwait(false);
     }
 

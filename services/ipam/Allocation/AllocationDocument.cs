@@ -6,7 +6,8 @@ namespace IronLb.Ipam.Allocation;
 /// <param name="Version">Grows by one with every write.</param>
 /// <param name="ConfigVersion">The configuration version it was computed from; a replica holding an older one must not overwrite it.</param>
 /// <param name="Allocations">One per Service holding addresses, sorted by namespace then name.</param>
-public sealed record AllocationDocument(long Version, long ConfigVersion, IReadOnlyList<StoredAllocation> Allocations)
+/// <param name="Unserved">The Services that get no address and why, sorted; null in documents written before it existed.</param>
+public sealed record AllocationDocument(long Version, long ConfigVersion, IReadOnlyList<StoredAllocation> Allocations, IReadOnlyList<UnservedService>? Unserved = null)
 {
     /// <summary>The state key the document lives under.</summary>
     public const string StateKey = "ipam/allocations";
@@ -55,7 +56,17 @@ public sealed record AllocationDocument(long Version, long ConfigVersion, IReadO
 
     internal bool SameAllocations(IReadOnlyList<StoredAllocation> other) =>
         Allocations.Count == other.Count && Allocations.Zip(other).All(p => p.First.SameAs(p.Second));
+
+    internal bool SameUnserved(IReadOnlyList<UnservedService> other) =>
+        (Unserved ?? []).Select(u => (u.Namespace, u.Name, u.Reason)).SequenceEqual(other.Select(u => (u.Namespace, u.Name, u.Reason)));
 }
+
+/// <summary>A Service that gets no address, and why: kept so its public allocation.failed event is emitted once per change.</summary>
+/// <param name="Namespace">The Service's namespace.</param>
+/// <param name="Name">The Service's name.</param>
+/// <param name="Reason">Why it has no address.</param>
+/// <param name="Since">The document version that first stored this reason (its event version).</param>
+public sealed record UnservedService(string Namespace, string Name, string Reason, long Since = 0);
 
 /// <summary>One Service's stored addresses.</summary>
 /// <param name="Namespace">The Service's namespace.</param>
@@ -65,6 +76,7 @@ public sealed record AllocationDocument(long Version, long ConfigVersion, IReadO
 /// <param name="SharingKey">The allow-shared-ip key they were assigned with, or null.</param>
 /// <param name="BackendKey">The backend key (Local traffic policy selector) they were assigned with.</param>
 /// <param name="Ports">The ports they were assigned with, as "PROTOCOL/PORT".</param>
+/// <param name="Since">The document version that first stored this pool and these addresses (their public event version); 0 = unknown.</param>
 public sealed record StoredAllocation(
     string Namespace,
     string Name,
@@ -72,7 +84,8 @@ public sealed record StoredAllocation(
     IReadOnlyList<string> Addresses,
     string? SharingKey,
     string? BackendKey,
-    IReadOnlyList<string>? Ports)
+    IReadOnlyList<string>? Ports,
+    long Since = 0)
 {
     internal bool SameAs(StoredAllocation other) =>
         string.Equals(Namespace, other.Namespace, StringComparison.Ordinal)

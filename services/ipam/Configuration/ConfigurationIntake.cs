@@ -1,4 +1,5 @@
 using IronLb.Core.Configuration;
+using IronLb.Core.Events;
 using IronLb.Core.SharedConfiguration;
 using IronLb.ServiceDefaults;
 
@@ -12,6 +13,8 @@ namespace IronLb.Ipam.Configuration;
 internal sealed partial class ConfigurationIntake(
     ConfigurationState state,
     ConfigurationSourceStatus status,
+    CurrentConfiguration current,
+    IntegrationEvents events,
     [FromKeyedServices(IpamRegistration.ConfigurationComponent)] ReadinessGate readiness,
     TimeProvider time,
     ILogger<ConfigurationIntake> logger)
@@ -29,11 +32,13 @@ internal sealed partial class ConfigurationIntake(
             }
 
             status.Rejected(source, errors, time.GetUtcNow());
+            events.Emit(IpamRegistration.Component, [ConfigurationEvents.Rejected(current.Document?.Version ?? 0, source, [.. errors.Select(e => e.ToString())])]);
             return errors;
         }
 
         var document = await state.PublishAsync(configuration, source, cancellationToken).ConfigureAwait(false);
         status.Accepted(source, document);
+        events.Emit(IpamRegistration.Component, [ConfigurationEvents.Accepted(document.Version, source, document.Digest)]);
         readiness.MarkReady();
         LogAccepted(logger, source, document.Version, document.Digest);
         return [];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IronLb.Core.Configuration;
 using IronLb.Core.Contracts;
+using IronLb.Core.Events;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Ipam.Allocation;
@@ -48,7 +49,8 @@ public sealed record ReconcileResult(
 /// version it saw of each shard, so a shard's versions never go back while the replica lives, even when the store
 /// lost it (a consumer takes a shard whose version differs from the one it holds).
 /// </summary>
-internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher publisher, IOptions<AllocationOptions> options, ILogger<IpamReconciler> logger)
+internal sealed partial class IpamReconciler(
+    IStateStore store, IEventPublisher publisher, IntegrationEvents events, IOptions<AllocationOptions> options, ILogger<IpamReconciler> logger)
 {
     // What this replica knows the intents shards hold; taken (set to null) by each reconcile, so a concurrent call on
     // the same instance reads every shard instead of sharing it.
@@ -85,16 +87,21 @@ internal sealed partial class IpamReconciler(IStateStore store, IEventPublisher 
             }
 
             var allocations = AllocationDocument.From(solution.Allocator.Assignments);
+            var unserved = solution.Plans.Where(p => p.Error is not null).OrderBy(p => p.Namespace, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
+                .Select(p => new UnservedService(p.Namespace, p.Name, p.Error!)).ToList();
             var allocationVersion = stored.Version;
             var allocationsWritten = false;
-            if (!stored.SameAllocations(allocations) || stored.ConfigVersion != configVersion)
+            if (!stored.SameAllocations(allocations) || !stored.SameUnserved(unserved) || stored.ConfigVersion != configVersion)
             {
-                var nextDocument = new AllocationDocument(stored.Version + 1, configVersion, allocations);
+                var nextDocument = AllocationEvents.Stamp(new AllocationDocument(stored.Version + 1, configVersion, allocations, unserved), stored);
                 if (!await store.TrySaveAsync(AllocationDocument.StateKey, Serialize(nextDocument), entry.ETag, cancellationToken).ConfigureAwait(false))
                 {
                     Log.WriteConflict(logger, attempt);
                     continue;
                 }
+
+                // Public events only now that the compare-and-swap stored the change: a lost race or a replayed doorbell emits nothing.
+                events.Emit(IpamRegistration.Component, AllocationEvents.Diff(stored, nextDocument));
 
                 allocationVersion = nextDocument.Version;
                 allocationsWritten = true;

@@ -4,6 +4,7 @@ using IronLb.Bgp;
 using IronLb.Core.Messaging;
 using IronLb.Core.SharedConfiguration;
 using IronLb.Core.State;
+using IronLb.Dapr;
 using IronLb.Election;
 using IronLb.Ipam;
 using IronLb.Layer2;
@@ -27,7 +28,13 @@ internal static class RunCommand
             DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".state")),
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Allocate, elect and report, but send and answer nothing on the network (no BGP sessions, no ARP/NDP)." };
-        var listen = new Option<string>("--listen") { Description = "ADDR:PORT serving /healthz, /readyz, /metrics and /status.", DefaultValueFactory = _ => DefaultListen };
+        var listen = new Option<string>("--listen") { Description = "ADDR:PORT serving /healthz, /readyz, /metrics, /status and /events.", DefaultValueFactory = _ => DefaultListen };
+        var eventsPubSub = new Option<string?>("--events-pubsub")
+        {
+            Description = "Also publish the public events (docs/events.md) to this Dapr pub/sub component, through the sidecar that " +
+                "DAPR_GRPC_ENDPOINT or DAPR_GRPC_PORT names. Without it they are served only on /events.",
+        };
+        var eventsTopic = new Option<string>("--events-topic") { Description = "The topic of the public events.", DefaultValueFactory = _ => "ironlb.events.v1" };
         var command = new Command("run", "Run IPAM, election, BGP and Layer 2 in one process, configured by a folder of MetalLB manifests. SIGTERM stops it cleanly.")
         {
             config,
@@ -35,6 +42,8 @@ internal static class RunCommand
             state,
             listen,
             dryRun,
+            eventsPubSub,
+            eventsTopic,
         };
         command.Validators.Add(result =>
         {
@@ -49,11 +58,17 @@ internal static class RunCommand
             }
         });
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetValue(config)!, result.GetValue(node)!, result.GetValue(state)!, IPEndPoint.Parse(result.GetValue(listen)!), result.GetValue(dryRun), cancellationToken));
+            result.GetValue(config)!, result.GetValue(node)!, result.GetValue(state)!, IPEndPoint.Parse(result.GetValue(listen)!), result.GetValue(dryRun),
+            new EventsSettings(result.GetValue(eventsPubSub), result.GetValue(eventsTopic)!), cancellationToken));
         return command;
     }
 
-    internal static WebApplication Build(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun)
+    /// <summary>Where `ironlb run` sends its public events besides /events.</summary>
+    /// <param name="PubSub">The Dapr pub/sub component to forward them to, or null.</param>
+    /// <param name="Topic">Their topic.</param>
+    internal sealed record EventsSettings(string? PubSub, string Topic);
+
+    internal static WebApplication Build(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun, EventsSettings? events = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -66,6 +81,8 @@ internal static class RunCommand
 
             // One host, one state folder: the graceful-restart marker lives beside the allocations, not in /var/lib.
             ["Bgp:StateDirectory"] = Path.Combine(state.FullName, "bgp"),
+            ["Events:PubSub"] = events?.PubSub,
+            ["Events:Topic"] = events?.Topic ?? "ironlb.events.v1",
         });
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(listen));
@@ -74,6 +91,12 @@ internal static class RunCommand
         // One process: ipam hands BGP passwords to bgp in memory; the state folder never sees them.
         builder.Services.AddInMemoryPeerPasswords();
         builder.Services.AddInProcessMessaging(state.FullName);
+        if (!string.IsNullOrEmpty(events?.PubSub))
+        {
+            // Only the public events leave the process; state and doorbells stay on the in-process bus and the state folder.
+            builder.Services.AddDaprEventTransport();
+        }
+
         builder.AddIpam();
         builder.AddElection();
         builder.AddBgp();
@@ -83,7 +106,8 @@ internal static class RunCommand
         return app;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        DirectoryInfo config, string node, DirectoryInfo state, IPEndPoint listen, bool dryRun, EventsSettings events, CancellationToken cancellationToken)
     {
         try
         {
@@ -95,7 +119,7 @@ internal static class RunCommand
             return 1;
         }
 
-        await using var app = Build(config, node, state, listen, dryRun);
+        await using var app = Build(config, node, state, listen, dryRun, events);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

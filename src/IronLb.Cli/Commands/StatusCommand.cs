@@ -14,22 +14,7 @@ internal static class StatusCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print the raw JSON document." };
-        var endpoint = new Option<Uri>("--endpoint")
-        {
-            Description = "Base URL of the running instance (default " + DefaultEndpoint + ").",
-            DefaultValueFactory = _ => new Uri(DefaultEndpoint),
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-                {
-                    return uri;
-                }
-
-                result.AddError($"--endpoint: '{text}' is not an http(s) URL");
-                return null;
-            },
-        };
+        var endpoint = EndpointOption("Base URL of the running instance (default " + DefaultEndpoint + ").");
         var command = new Command(
             "status",
             "Show what a running IronLB holds: services and their addresses, pools with used/free counts, announcements, BGP sessions, Layer 2 owners. " +
@@ -41,6 +26,24 @@ internal static class StatusCommand
         command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(endpoint)!, result.GetValue(json), cancellationToken));
         return command;
     }
+
+    /// <summary>--endpoint: an http(s) base URL of a running instance, <see cref="DefaultEndpoint"/> unless given.</summary>
+    internal static Option<Uri> EndpointOption(string description) => new("--endpoint")
+    {
+        Description = description,
+        DefaultValueFactory = _ => new Uri(DefaultEndpoint),
+        CustomParser = result =>
+        {
+            var text = result.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                return uri;
+            }
+
+            result.AddError($"--endpoint: '{text}' is not an http(s) URL");
+            return null;
+        },
+    };
 
     private static async Task<int> RunAsync(Uri endpoint, bool json, CancellationToken cancellationToken)
     {

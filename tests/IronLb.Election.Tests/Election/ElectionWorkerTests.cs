@@ -1,4 +1,5 @@
 using IronLb.Core.Contracts;
+using IronLb.Core.Events;
 using IronLb.Core.Failover;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
@@ -18,6 +19,7 @@ public sealed class ElectionWorkerTests : IDisposable
     private readonly FileStateStore _store;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly RecordingPublisher _published = new();
+    private readonly EventFeed _feed = new(1024);
 
     public ElectionWorkerTests() => _store = FileStateStore.Open(_directory);
 
@@ -28,6 +30,8 @@ public sealed class ElectionWorkerTests : IDisposable
     }
 
     private static readonly FailoverOptions Timing = new();
+
+    private IntegrationEvents Events => new(_feed, Options.Create(new EventsOptions { Instance = "test" }), _time);
     private readonly Dictionary<string, long> _sequences = [];
     private readonly Dictionary<string, ElectionWorker> _replicas = [];
 
@@ -39,6 +43,7 @@ public sealed class ElectionWorkerTests : IDisposable
             worker = new ElectionWorker(
                 _store,
                 _published,
+                Events,
                 new ElectionLease(_store, Options.Create(Timing), _time),
                 status ?? new ElectionStatus(),
                 new ReadinessGate("election"),
@@ -229,7 +234,7 @@ public sealed class ElectionWorkerTests : IDisposable
     {
         var (_, first) = await ElectBetweenTwoLiveNodesAsync();
         var failing = new SwitchableStateStore(_store);
-        var worker = new ElectionWorker(failing, _published, new ElectionLease(failing, Options.Create(Timing), _time), new ElectionStatus(),
+        var worker = new ElectionWorker(failing, _published, Events, new ElectionLease(failing, Options.Create(Timing), _time), new ElectionStatus(),
             new ReadinessGate("election"), Options.Create(new ElectionOptions { ReplicaId = "a" }), Options.Create(Timing), _time, NullLogger<ElectionWorker>.Instance);
         await worker.RunOnceAsync(CancellationToken.None);
 
@@ -291,6 +296,39 @@ public sealed class ElectionWorkerTests : IDisposable
 
         Assert.Equal(etag, (await _store.GetAsync(StateKeys.Owners)).ETag);
         Assert.Single(_published.Topics);
+    }
+
+    [Fact]
+    public async Task RunOnce_OwnerLeftThenNothingChanges_OneOwnerChangedEventPerWriteWithEpochChain()
+    {
+        var (worker, first) = await ElectBetweenTwoLiveNodesAsync();
+        await BeatAsync(first.Node, leaving: true);
+        await worker.RunOnceAsync(CancellationToken.None);
+        await worker.RunOnceAsync(CancellationToken.None);
+
+        var events = PublicEvents();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal(EventTypes.Layer2OwnerChanged, e.GetProperty("type").GetString()));
+        Assert.Equal("addresses/203.0.113.10", events[1].GetProperty("subject").GetString());
+        var (elected, moved) = (events[0].GetProperty("data"), events[1].GetProperty("data"));
+        Assert.Equal(("elected", first.Node, first.Epoch), (elected.GetProperty("reason").GetString(), elected.GetProperty("node").GetString(), elected.GetProperty("version").GetInt64()));
+        Assert.Equal("moved", moved.GetProperty("reason").GetString());
+        Assert.Equal(first.Node, moved.GetProperty("previousNode").GetString());
+        Assert.Equal(first.Epoch, moved.GetProperty("previousVersion").GetInt64());
+        Assert.Equal((await OwnersAsync()).Owners[0].Epoch, moved.GetProperty("version").GetInt64());
+        Assert.Equal("/ironlb/election/test", events[1].GetProperty("source").GetString());
+    }
+
+    private List<System.Text.Json.JsonElement> PublicEvents()
+    {
+        using var subscription = _feed.Subscribe(replay: true);
+        var events = new List<System.Text.Json.JsonElement>();
+        while (subscription.Reader.TryRead(out var streamed))
+        {
+            events.Add(System.Text.Json.JsonDocument.Parse(streamed.CloudEvent).RootElement.Clone());
+        }
+
+        return events;
     }
 
     private sealed class RecordingPublisher : IEventPublisher

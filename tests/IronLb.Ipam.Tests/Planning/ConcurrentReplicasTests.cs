@@ -17,7 +17,7 @@ public class ConcurrentReplicasTests(ITestOutputHelper output)
         var timeline = ServiceChurn.Timeline();
         var options = Options.Create(new AllocationOptions { MaxWriteAttempts = 10_000 });
         var replicas = Enumerable.Range(0, Replicas)
-            .Select(_ => new IpamReconciler(store, state.Publisher, options, NullLogger<IpamReconciler>.Instance)).ToArray();
+            .Select(_ => new IpamReconciler(store, state.Publisher, state.Events, options, NullLogger<IpamReconciler>.Instance)).ToArray();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
 
         var (lostRaces, settled) = await ReplicaRace.RunAsync(replicas, timeline, deadline.Token);

@@ -1,3 +1,4 @@
+using IronLb.Core.Events;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapr.Client;
@@ -52,6 +53,7 @@ public sealed class DaprReplicaRaceTests(ITestOutputHelper output)
                 var replicas = clients.Select(client => new IpamReconciler(
                     new RecordingStateStore(new DaprStateStore(client, dapr), written),
                     new DaprEventPublisher(client, dapr),
+                    new IntegrationEvents(new EventFeed(16), Options.Create(new EventsOptions()), TimeProvider.System),
                     allocation,
                     NullLogger<IpamReconciler>.Instance)).ToArray();
                 using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));

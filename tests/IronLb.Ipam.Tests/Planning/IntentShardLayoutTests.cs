@@ -25,7 +25,7 @@ public class IntentShardLayoutTests
     private static IEnumerable<Service> Many(int count) => Enumerable.Range(0, count).Select(i => LoadBalancer("bench", $"svc-{i:D4}"));
 
     private static IpamReconciler Replica(StateFixture state, MeteredStateStore store) =>
-        new(store, state.Publisher, Options.Create(new AllocationOptions { MaxWriteAttempts = 1000 }), NullLogger<IpamReconciler>.Instance);
+        new(store, state.Publisher, state.Events, Options.Create(new AllocationOptions { MaxWriteAttempts = 1000 }), NullLogger<IpamReconciler>.Instance);
 
     private static string[] IntentKeys(IEnumerable<string> keys) => [.. keys.Where(k => k.StartsWith("intents/", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 

@@ -25,7 +25,7 @@ public class IpamReconcilerCrashTests
         await using var state = await StateFixture.StartAsync();
         var failing = new IntentsWriteFails(state.Store);
         var options = Options.Create(new AllocationOptions());
-        var crashed = new IpamReconciler(failing, state.Publisher, options, NullLogger<IpamReconciler>.Instance);
+        var crashed = new IpamReconciler(failing, state.Publisher, state.Events, options, NullLogger<IpamReconciler>.Instance);
         await state.Replica().ReconcileAsync(Config(LoadBalancer("ns", "one")), 1);
 
         await Assert.ThrowsAsync<IOException>(() => crashed.ReconcileAsync(Config(LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2));

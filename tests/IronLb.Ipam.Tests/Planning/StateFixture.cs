@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using IronLb.Core.Events;
 using IronLb.Core.Messaging;
 using IronLb.Core.State;
 using IronLb.Ipam.Planning;
@@ -31,6 +32,12 @@ internal sealed class StateFixture : IAsyncDisposable
 
     public IEventPublisher Publisher => _provider.GetRequiredService<IEventPublisher>();
 
+    /// <summary>Every public event the replicas emitted, in order.</summary>
+    public EventFeed Feed { get; } = new(100_000);
+
+    /// <summary>The public event sink the replicas share (one process's, as in `ironlb run`).</summary>
+    public IntegrationEvents Events => new(Feed, Options.Create(new EventsOptions { Instance = "test" }), TimeProvider.System);
+
     public ChannelReader<EventEnvelope> IntentsEvents => _provider.GetRequiredService<RecordingHandler>().Events;
 
     public static async Task<StateFixture> StartAsync()
@@ -50,7 +57,7 @@ internal sealed class StateFixture : IAsyncDisposable
     }
 
     public IpamReconciler Replica(string? loadBalancerClass = null) =>
-        new(Store, Publisher, Options.Create(new AllocationOptions { LoadBalancerClass = loadBalancerClass, MaxWriteAttempts = 1000 }), NullLogger<IpamReconciler>.Instance);
+        new(Store, Publisher, Events, Options.Create(new AllocationOptions { LoadBalancerClass = loadBalancerClass, MaxWriteAttempts = 1000 }), NullLogger<IpamReconciler>.Instance);
 
     public async ValueTask DisposeAsync()
     {
