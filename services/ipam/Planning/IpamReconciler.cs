@@ -57,6 +57,10 @@ internal sealed partial class IpamReconciler(
     private IntentShardMemo? _memo;
     private readonly VersionFloor[] _shardVersions = [.. Enumerable.Range(0, IntentShards.Count).Select(_ => new VersionFloor())];
 
+    // The allocation version numbers the public events of every Service (their version and previous version): it must not
+    // go back after the store lost the document either, or consumers would drop the new events as duplicates.
+    private readonly VersionFloor _allocationVersions = new();
+
     /// <summary>Converges to <paramref name="configuration"/>, whose version is <paramref name="configVersion"/> (monotonic).</summary>
     /// <exception cref="StateConflictException">Every attempt lost to another writer.</exception>
     public async Task<ReconcileResult> ReconcileAsync(ClusterConfiguration configuration, long configVersion, CancellationToken cancellationToken = default)
@@ -93,7 +97,7 @@ internal sealed partial class IpamReconciler(
             var allocationsWritten = false;
             if (!stored.SameAllocations(allocations) || !stored.SameUnserved(unserved) || stored.ConfigVersion != configVersion)
             {
-                var nextDocument = AllocationEvents.Stamp(new AllocationDocument(stored.Version + 1, configVersion, allocations, unserved), stored);
+                var nextDocument = AllocationEvents.Stamp(new AllocationDocument(_allocationVersions.Next(stored.Version), configVersion, allocations, unserved), stored);
                 if (!await store.TrySaveAsync(AllocationDocument.StateKey, Serialize(nextDocument), entry.ETag, cancellationToken).ConfigureAwait(false))
                 {
                     Log.WriteConflict(logger, attempt);
@@ -103,6 +107,7 @@ internal sealed partial class IpamReconciler(
                 // Public events only now that the compare-and-swap stored the change: a lost race or a replayed doorbell emits nothing.
                 events.Emit(IpamRegistration.Component, AllocationEvents.Diff(stored, nextDocument));
 
+                _allocationVersions.Note(nextDocument.Version);
                 allocationVersion = nextDocument.Version;
                 allocationsWritten = true;
                 Log.AllocationsWritten(logger, nextDocument.Version, configVersion, allocations.Count);

@@ -50,7 +50,7 @@ public class IpamReconcilerTests
         var replica = state.Replica();
         var config = Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"));
         await replica.ReconcileAsync(config, 1);
-        await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
+        var written = await replica.ReconcileAsync(Config([Pool("a", ["192.0.2.0/29"])], LoadBalancer("ns", "one"), LoadBalancer("ns", "two")), 2);
         var lost = await StoredIntents(state.Store);
 
         // Redis restarted without persistence: the node agents still hold the shards' versions and take a shard only when its version moved.
@@ -64,6 +64,7 @@ public class IpamReconcilerTests
         Assert.True(result.Written);
         var rebuilt = await StoredIntents(state.Store);
         Assert.True(rebuilt.Version > lost.Version, $"intents version {rebuilt.Version} after the loss, {lost.Version} before");
+        Assert.True(result.AllocationVersion > written.AllocationVersion, $"allocation version {result.AllocationVersion} after the loss, {written.AllocationVersion} before");
         Assert.Equal(lost.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"), rebuilt.Intents.Select(i => $"{i.Name}={string.Join(',', i.Addresses)}"));
     }
 
