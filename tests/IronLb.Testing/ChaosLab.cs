@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using IronLb.Core.State;
+using static IronLb.Testing.AppSettings;
 
 namespace IronLb.Testing;
 
@@ -328,17 +329,6 @@ public sealed class ChaosLab : IAsyncDisposable
 
         Churn.Dispose();
         _manifests.Dispose();
-    }
-
-    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] more)
-    {
-        var all = new Dictionary<string, string>(settings, StringComparer.Ordinal);
-        foreach (var (key, value) in more)
-        {
-            all[key] = value;
-        }
-
-        return all;
     }
 
     /// <summary>Whether the address lies in the pool's two /24s, as the manifest above declares them.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using static IronLb.Testing.AppSettings;
 
 namespace IronLb.Testing;
 
@@ -238,17 +239,6 @@ public sealed partial class FailoverLab : IAsyncDisposable
 
         _manifests.Dispose();
         _lan.Dispose();
-    }
-
-    private static Dictionary<string, string> With(IReadOnlyDictionary<string, string> settings, params (string Key, string Value)[] more)
-    {
-        var all = new Dictionary<string, string>(settings, StringComparer.Ordinal);
-        foreach (var (key, value) in more)
-        {
-            all[key] = value;
-        }
-
-        return all;
     }
 
     [GeneratedRegex(@"Successor for (\d+) addresses")]
